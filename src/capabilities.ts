@@ -1,0 +1,7 @@
+// Every capability of Marz plugs its routes in here, in one list.
+import type { Capability } from './platform/http/app.ts';
+import { authCapability } from './platform/auth/routes.ts';
+import { adminCapability } from './admin/routes.ts';
+import { placesCapability } from './places/routes.ts';
+
+export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability];

@@ -1,0 +1,121 @@
+// The `marz` commands other than serve. Each capability adds its own here.
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline/promises';
+import type { Config } from '../platform/config.ts';
+import { openForCommand, type Database } from '../platform/db/database.ts';
+import { prepareDatabase } from '../platform/seed.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { createUser, createSetupToken, userCount } from '../platform/auth/identity.ts';
+import { backup, restore } from '../platform/db/backup.ts';
+import { cliActor } from '../platform/audit.ts';
+
+export interface Command {
+  usage?: string;
+  run(args: string[], config: Config): Promise<number>;
+}
+
+export async function withDatabase<T>(config: Config, command: string, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openForCommand({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function askPassword(prompt: string): Promise<string> {
+  if (process.env.MARZ_PASSWORD) return process.env.MARZ_PASSWORD;
+  if (!process.stdin.isTTY) throw new Error('Set MARZ_PASSWORD, or run this in a terminal to be asked for the password.');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const out = rl as any;
+  const write = out._writeToOutput?.bind(out);
+  out._writeToOutput = (s: string) => write?.(s.startsWith(prompt) ? s : s.replace(/[^\r\n]/g, '*'));
+  const pw = await rl.question(prompt);
+  rl.close();
+  process.stdout.write('\n');
+  return pw;
+}
+
+export const commands: Record<string, Command> = {
+  migrate: {
+    async run(_args, config) {
+      return withDatabase(config, 'migrate', async (db) => {
+        const { migrated, seeded } = await prepareDatabase(db);
+        console.log(migrated.length ? `Applied: ${migrated.join(', ')}` : 'The database is up to date.');
+        if (seeded) console.log('Seeded the reference data (provinces, countries, points of entry, FMPs, agencies, roles).');
+        return 0;
+      });
+    },
+  },
+  'setup-link': {
+    async run(_args, config) {
+      return withDatabase(config, 'setup-link', async (db) => {
+        await prepareDatabase(db);
+        if ((await userCount(db)) > 0) {
+          console.error('Marz already has users: sign in, or ask an administrator.');
+          return 1;
+        }
+        console.log(`${config.publicUrl}/setup?token=${await createSetupToken(db)}`);
+        return 0;
+      });
+    },
+  },
+  user: {
+    async run(args, config) {
+      const { values, positionals } = parseArgs({
+        args,
+        allowPositionals: true,
+        options: { admin: { type: 'boolean', default: false }, username: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string', default: 'en' }, role: { type: 'string', multiple: true } },
+      });
+      if (positionals[0] !== 'create' || !values.username) {
+        console.error('Usage: marz user create [--admin] [--role CODE…] --username NAME [--name "Display name"] [--locale en|fa]');
+        return 2;
+      }
+      const password = await askPassword('Password: ');
+      return withDatabase(config, 'user create', async (db) => {
+        await prepareDatabase(db);
+        const roles = [...(values.admin ? ['admin'] : []), ...(values.role ?? [])];
+        const id = await db.tx((c) =>
+          createUser(c, cliActor('marz user create'), {
+            username: values.username!,
+            displayName: values.name ?? values.username!,
+            password,
+            locale: values.locale === 'fa' ? 'fa' : 'en',
+            assignments: roles.map((role) => ({ role, provinces: null })),
+          }),
+        );
+        console.log(`Created user ${values.username} (${id})${roles.length ? ' with role(s) ' + roles.join(', ') : ''}.`);
+        return 0;
+      });
+    },
+  },
+  backup: {
+    async run(args, config) {
+      const file = args[0];
+      if (!file) {
+        console.error('Usage: marz backup FILE');
+        return 2;
+      }
+      return withDatabase(config, 'backup', async (db) => {
+        const s = await backup(db, file, (t, n) => console.log(`  ${t}: ${n} rows`));
+        console.log(`Backed up ${s.rows} rows from ${s.tables} tables (${db.engine}) to ${file}.`);
+        return 0;
+      });
+    },
+  },
+  restore: {
+    async run(args, config) {
+      const file = args[0];
+      if (!file) {
+        console.error('Usage: marz restore FILE');
+        return 2;
+      }
+      return withDatabase(config, 'restore', async (db) => {
+        const s = await restore(db, file, (t, n) => console.log(`  ${t}: ${n} rows`));
+        await migrate(db);
+        console.log(`Restored ${s.rows} rows into ${s.tables} tables (${db.engine}) from ${file}.`);
+        return 0;
+      });
+    },
+  },
+};

@@ -1,0 +1,60 @@
+// Database sessions: a random token in an HttpOnly cookie, stored only as its SHA-256, with a
+// per-session CSRF token the browser must echo in a header on every write.
+import { randomBytes, createHash } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import { loadAssignments, type Principal } from './access.ts';
+
+export const SESSION_COOKIE = 'marz_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export const newToken = () => randomBytes(32).toString('base64url');
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createSession(q: Queryable, userId: string, hours: number, ip?: string, userAgent?: string) {
+  const token = newToken();
+  const csrf = newToken();
+  await q.query(
+    `INSERT INTO sessions (token_hash, csrf_token, user_id, expires_at, ip, user_agent)
+     VALUES ($1, $2, $3, now() + make_interval(hours => $4), $5, $6)`,
+    [hashToken(token), csrf, userId, hours, ip ?? null, userAgent?.slice(0, 300) ?? null],
+  );
+  return { token, csrf };
+}
+
+export interface SessionInfo {
+  sessionId: number;
+  csrf: string;
+  principal: Principal;
+}
+
+export async function findSession(q: Queryable, token: string): Promise<SessionInfo | null> {
+  const { rows } = await q.query(
+    `UPDATE sessions s SET last_seen_at = now()
+       FROM users u
+      WHERE s.token_hash = $1 AND s.expires_at > now() AND u.id = s.user_id AND u.active
+      RETURNING s.id, s.csrf_token, u.id AS user_id, u.username, u.display_name, u.locale, u.agency_id`,
+    [hashToken(token)],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    sessionId: Number(r.id),
+    csrf: r.csrf_token,
+    principal: {
+      id: r.user_id,
+      username: r.username,
+      displayName: r.display_name,
+      locale: r.locale,
+      agencyId: r.agency_id == null ? null : Number(r.agency_id),
+      assignments: await loadAssignments(q, r.user_id),
+    },
+  };
+}
+
+export async function endSession(q: Queryable, sessionId: number) {
+  await q.query('DELETE FROM sessions WHERE id = $1', [sessionId]);
+}
+
+export async function endOtherSessions(q: Queryable, userId: string, keepSessionId: number | null) {
+  await q.query('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [userId, keepSessionId]);
+}

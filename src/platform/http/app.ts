@@ -1,0 +1,145 @@
+// The HTTP application: Fastify with zod-validated routes described in OpenAPI, database
+// sessions with CSRF, errors in the request's language, and the web app's static files.
+import Fastify, { type FastifyInstance, type FastifyRequest, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression, type FastifyBaseLogger } from 'fastify';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import fastifyStatic from '@fastify/static';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  jsonSchemaTransform,
+  hasZodFastifySchemaValidationErrors,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import type { Config } from '../config.ts';
+import { VERSION } from '../config.ts';
+import { AppError } from './errors.ts';
+import { t, pickLocale, type Locale } from '../i18n/messages.ts';
+import { findSession, SESSION_COOKIE, CSRF_HEADER, type SessionInfo } from '../auth/sessions.ts';
+import { actorOf, type Principal } from '../auth/access.ts';
+import type { Actor } from '../audit.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    session: SessionInfo | null;
+    principal: Principal | null;
+    locale: Locale;
+    actor(): Actor;
+  }
+}
+
+export type App = FastifyInstance;
+/** The app as routes see it: request and reply types come from the routes' zod schemas. */
+export type Api = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+export interface AppContext {
+  db: Database;
+  config: Config;
+}
+/** A capability plugs in its routes (and, optionally, its own message catalogue). */
+export interface Capability {
+  name: string;
+  routes(api: Api, ctx: AppContext): void | Promise<void>;
+}
+
+const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+
+export async function buildApp(ctx: AppContext, capabilities: Capability[], opts: { logger?: boolean } = {}) {
+  const app = Fastify({
+    logger: opts.logger ? { level: 'info' } : false,
+    genReqId: () => randomUUID(),
+    trustProxy: process.env.MARZ_TRUST_PROXY === '1',
+    bodyLimit: 5 * 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Marz API', version: VERSION, description: 'Migration and border governance information system. Every write needs the x-csrf-token header of the signed-in session.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          csrf: { type: 'apiKey', in: 'header', name: CSRF_HEADER },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.decorateRequest('session', null);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('locale', 'en');
+  app.decorateRequest('actor', function (this: FastifyRequest) {
+    return actorOf(this.principal, this.id, this.ip);
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    const token = req.cookies[SESSION_COOKIE];
+    if (token && req.url.startsWith('/api/')) {
+      req.session = await findSession(ctx.db, token);
+      req.principal = req.session?.principal ?? null;
+    }
+    req.locale =
+      pickLocale(req.headers['x-marz-locale'] as string) ??
+      req.principal?.locale ??
+      pickLocale(req.cookies.marz_lang) ??
+      pickLocale(req.headers['accept-language']) ??
+      'en';
+    // Writes by a cookie session must carry the session's CSRF token.
+    if (req.session && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.headers[CSRF_HEADER] !== req.session.csrf) {
+      throw new AppError('csrf', 403);
+    }
+  });
+
+  app.addHook('onSend', async (_req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    return payload;
+  });
+
+  app.setErrorHandler((err: any, req, reply) => {
+    const locale = req.locale ?? 'en';
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ error: { code: err.code, message: t(locale, `errors.${err.code}`, err.params), details: err.details } });
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v: any) => ({ path: (v.instancePath || '/').replace(/^\//, '').replace(/\//g, '.') || (err.validationContext ?? ''), message: v.message }));
+      const details = issues.map((i: any) => `${i.path || err.validationContext}: ${i.message}`).join('; ');
+      return reply.status(400).send({ error: { code: 'validation', message: t(locale, 'errors.validation', { details }), details: issues } });
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      return reply.status(err.statusCode).send({ error: { code: err.code?.toLowerCase() ?? 'bad_request', message: err.message } });
+    }
+    req.log.error(err);
+    if (!opts.logger) console.error(err);
+    return reply.status(500).send({ error: { code: 'internal', message: t(locale, 'errors.internal', { requestId: req.id }) } });
+  });
+
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get('/api/health', { schema: { tags: ['platform'], summary: 'Health of the server and its database' } }, async () => {
+    await ctx.db.query('SELECT 1');
+    return { status: 'ok', database: ctx.db.engine, version: VERSION };
+  });
+  api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const c of capabilities) await c.routes(api, ctx);
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, maxAge: '1h', immutable: false });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.method === 'GET' && !req.url.startsWith('/api/') && existsSync(WEB_DIST + 'index.html')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: { code: 'not_found', message: t(req.locale ?? 'en', 'errors.not_found') } });
+  });
+  return app;
+}

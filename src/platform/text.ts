@@ -1,0 +1,96 @@
+// Persian text helpers: digits, Arabic-letter normalisation, Persian sorting.
+//
+// Convention (docs/ARCHITECTURE.md): normalise Arabic ي/ك to Persian ی/ک on input and
+// store digits as ASCII; show Persian digits in the interface when the locale is `fa`.
+
+const ZWNJ = '\u200C';
+
+/** Persian (Extended Arabic-Indic) digits ۰–۹, U+06F0–U+06F9. */
+export const PERSIAN_DIGITS = '۰۱۲۳۴۵۶۷۸۹';
+/** Arabic-Indic digits ٠–٩, U+0660–U+0669. */
+export const ARABIC_INDIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
+
+const HAS_NON_ASCII_NUMERIC = /[\u0660-\u0669\u06F0-\u06F9\u066B\u066C]/;
+const NON_ASCII_NUMERIC = /[\u0660-\u0669\u06F0-\u06F9\u066B\u066C]/g;
+
+/**
+ * Converts Persian (۰–۹) and Arabic-Indic (٠–٩) digits to ASCII 0–9, the Arabic decimal
+ * separator ٫ (U+066B) to `.` and the Arabic thousands separator ٬ (U+066C) to `,`.
+ * Everything else is left as it is, so the function is safe on mixed text.
+ *
+ *     toAsciiDigits('۱۴۰۳/۱۲/۳۰') === '1403/12/30'
+ *     toAsciiDigits('۱٬۲۳۴٫۵')   === '1,234.5'
+ */
+export function toAsciiDigits(s: string): string {
+  if (!HAS_NON_ASCII_NUMERIC.test(s)) return s;
+  return s.replace(NON_ASCII_NUMERIC, (ch) => {
+    const c = ch.charCodeAt(0);
+    if (c === 0x066b) return '.';
+    if (c === 0x066c) return ',';
+    if (c >= 0x06f0) return String.fromCharCode(c - 0x06f0 + 48);
+    return String.fromCharCode(c - 0x0660 + 48);
+  });
+}
+
+/** Converts ASCII and Arabic-Indic digits to Persian digits (۰–۹). Other characters are kept. */
+export function toPersianDigits(s: string | number): string {
+  return String(s).replace(/[0-9\u0660-\u0669]/g, (ch) => {
+    const c = ch.charCodeAt(0);
+    return PERSIAN_DIGITS[c >= 0x0660 ? c - 0x0660 : c - 48]!;
+  });
+}
+
+/** True when the string contains at least one Persian or Arabic-Indic digit. */
+export function hasNonAsciiDigits(s: string): boolean {
+  return /[\u0660-\u0669\u06F0-\u06F9]/.test(s);
+}
+
+// Arabic code points that have a distinct Persian form. Alef maksura (ى) is written for
+// final ی on many Arabic keyboards; Arabic yeh (ي) and kaf (ك) come from Arabic layouts
+// and from Windows-1256 text.
+const ARABIC_TO_PERSIAN: Record<string, string> = {
+  '\u064A': '\u06CC', // ي ARABIC LETTER YEH → ی FARSI YEH
+  '\u0649': '\u06CC', // ى ARABIC LETTER ALEF MAKSURA → ی
+  '\u0643': '\u06A9', // ك ARABIC LETTER KAF → ک KEHEH
+};
+const ARABIC_LETTERS = /[\u064A\u0649\u0643]/g;
+
+// Invisible characters that are never wanted at either end of a value: BOM / zero-width
+// no-break space, LRM, RLM, ALM, bidi embeddings/overrides/isolates, ZWSP, ZWJ and ZWNJ.
+const INVISIBLE_EDGE = /^[\s\uFEFF\u200B-\u200F\u061C\u202A-\u202E\u2066-\u2069]+|[\s\uFEFF\u200B-\u200F\u061C\u202A-\u202E\u2066-\u2069]+$/g;
+
+export interface NormaliseOptions {
+  /** Also convert Persian/Arabic digits to ASCII (default false). */
+  asciiDigits?: boolean;
+}
+
+/**
+ * Normalises Persian text typed on Arabic keyboards or exported by other systems:
+ * - Arabic ي and ى → Persian ی, Arabic ك → Persian ک;
+ * - removes BOMs (U+FEFF) anywhere;
+ * - trims whitespace and invisible direction marks at both ends;
+ * - collapses every run of whitespace (including no-break spaces) to one space;
+ * - removes a ZWNJ (نیم‌فاصله) where it is misused: at the start or end of the text, or
+ *   next to a space; repeated ZWNJs collapse to one. A ZWNJ inside a word (می‌خواهم) is kept.
+ */
+export function normalisePersian(s: string, options: NormaliseOptions = {}): string {
+  let out = s.replace(ARABIC_LETTERS, (ch) => ARABIC_TO_PERSIAN[ch]!);
+  if (out.includes('\uFEFF')) out = out.replace(/\uFEFF/g, '');
+  out = out.replace(/\s+/g, ' ');
+  if (out.includes(ZWNJ)) {
+    out = out
+      .replace(/\u200C{2,}/g, ZWNJ)
+      .replace(/ ?\u200C ?/g, (m) => (m.length > 1 ? ' ' : m));
+  }
+  out = out.replace(INVISIBLE_EDGE, '');
+  if (options.asciiDigits) out = toAsciiDigits(out);
+  return out;
+}
+
+/** Collator for Persian: sorts پ چ ژ گ in their Persian places (unlike code-point order). */
+export const persianCollator = new Intl.Collator('fa');
+
+/** Compares two strings in Persian alphabetical order (for Array.prototype.sort). */
+export function comparePersian(a: string, b: string): number {
+  return persianCollator.compare(a, b);
+}
