@@ -116,7 +116,7 @@ const FRAMEWORK_ID = /^[a-z0-9][a-z0-9.-]*$/;
 
 const nonBlank = (what: string) =>
   z
-    .string({ error: `${what} must be a string` })
+    .string({ error: (iss) => (iss.input === undefined ? `${what} is required` : `${what} must be a string`) })
     .refine((s) => s.trim().length > 0, { message: `${what} must not be empty` })
     .refine((s) => s === s.trim(), { message: `${what} must not start or end with spaces` });
 
@@ -228,22 +228,20 @@ function structuralProblems(fw: Framework): { path: RawPath; message: string }[]
   const walk = (nodes: FrameworkNode[], base: RawPath, parent: FrameworkNode | null, inherited: string | undefined) => {
     nodes.forEach((n, i) => {
       const here: RawPath = [...base, i];
-      const where = `${pathToString(here)} (${n.code})`;
       if (codes.has(n.code)) out.push({ path: [...here, 'code'], message: `code "${n.code}" is already used at ${codes.get(n.code)}` });
       else codes.set(n.code, pathToString(here));
 
       if (parent === null && n.level !== 'domain') out.push({ path: [...here, 'level'], message: `a top-level node must be a domain, not a ${n.level}` });
       if (parent !== null && n.level === 'domain') out.push({ path: [...here, 'level'], message: `a domain cannot sit inside ${parent.level} "${parent.code}"` });
-      if (parent?.level === 'indicator') out.push({ path: here, message: `indicator "${parent.code}" cannot have children` });
 
       if (n.answerScheme !== undefined && !schemes.has(n.answerScheme)) {
         out.push({ path: [...here, 'answerScheme'], message: `unknown answer scheme "${n.answerScheme}" (declared: ${[...schemes.keys()].join(', ') || 'none'})` });
       }
       const scheme = n.answerScheme ?? inherited;
       if (n.level === 'indicator') {
-        if (fw.kind === 'reference') out.push({ path: [...here, 'level'], message: `${where}: a reference framework has no indicators to answer` });
-        else if (scheme === undefined) out.push({ path: here, message: `${where}: indicator has no answer scheme (set answerScheme on it or on an ancestor)` });
-        if (n.children && n.children.length > 0) out.push({ path: [...here, 'children'], message: `${where}: an indicator cannot have children` });
+        if (fw.kind === 'reference') out.push({ path: [...here, 'level'], message: 'a reference framework has no indicators to answer' });
+        else if (scheme === undefined) out.push({ path: here, message: 'indicator has no answer scheme (set answerScheme on it or on an ancestor)' });
+        if (n.children && n.children.length > 0) out.push({ path: [...here, 'children'], message: 'an indicator cannot have children' });
       }
       checkLinks(n.links, here);
       if (n.children) walk(n.children, [...here, 'children'], n, scheme);
@@ -275,8 +273,9 @@ function nodeCodeAt(json: unknown, path: readonly PropertyKey[]): string | undef
   for (const k of path) {
     if (cur === null || typeof cur !== 'object') break;
     cur = (cur as Record<PropertyKey, unknown>)[k as string];
-    if (cur && typeof cur === 'object' && !Array.isArray(cur) && typeof (cur as { code?: unknown }).code === 'string' && 'level' in cur) {
-      code = (cur as { code: string }).code;
+    if (cur && typeof cur === 'object' && !Array.isArray(cur)) {
+      const rec = cur as { code?: unknown; level?: unknown };
+      if (typeof rec.code === 'string' && rec.level !== undefined) code = rec.code;
     }
   }
   return code;

@@ -1,0 +1,90 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { testDatabase, testApp, TEST_ENGINE, type TestUser } from '../platform/testing.ts';
+import type { Database } from '../platform/db/database.ts';
+import { GEO } from './seed.ts';
+
+let db: Database;
+let t: Awaited<ReturnType<typeof testApp>>;
+let admin: TestUser;
+before(async () => {
+  db = await testDatabase();
+  t = await testApp(db);
+  admin = await t.user([{ role: 'admin' }]);
+});
+after(async () => {
+  await t.app.close();
+  await db.close();
+});
+
+test(`[${TEST_ENGINE}] the provinces endpoint returns exactly IR-00…IR-30, without signing in`, async () => {
+  const r = await t.as(null)('GET', '/api/v1/places/provinces');
+  assert.equal(r.statusCode, 200);
+  const list = r.json();
+  assert.deepEqual(list.map((p: any) => p.code), Array.from({ length: 31 }, (_, i) => `IR-${String(i).padStart(2, '0')}`));
+  const tehran = list.find((p: any) => p.code === 'IR-23');
+  assert.equal(tehran.name_en, 'Tehran');
+  assert.equal(tehran.name_fa, 'تهران');
+  assert.ok(list.every((p: any) => p.source && p.name_fa && p.capital_fa));
+});
+
+test(`[${TEST_ENGINE}] points of entry, countries and FMPs are seeded with their sources`, async () => {
+  const poe = (await t.as(null)('GET', '/api/v1/places/points-of-entry')).json();
+  assert.equal(poe.length, GEO.crossings.length);
+  const land = (await t.as(null)('GET', '/api/v1/places/points-of-entry?kind=land')).json();
+  const fmps = (await t.as(null)('GET', '/api/v1/places/fmps')).json();
+  assert.deepEqual(fmps.map((f: any) => f.code).sort(), land.map((p: any) => p.id).sort(), 'one FMP at each land crossing');
+  assert.ok(fmps.find((f: any) => f.code === 'dogharoun' && f.province_code === 'IR-09' && f.active));
+  const countries = (await t.as(null)('GET', '/api/v1/places/countries')).json();
+  assert.equal(countries.length, 15);
+  const d = (await t.as(null)('GET', '/api/v1/places/provinces/IR-09')).json();
+  assert.ok(d.points_of_entry.some((p: any) => p.id === 'dogharoun'));
+  assert.ok(d.neighbours.some((c: any) => c.iso3 === 'AFG'));
+});
+
+test(`[${TEST_ENGINE}] lists sort Persian names in Persian order`, async () => {
+  const fa = (await t.as(null)('GET', '/api/v1/places/countries', undefined, { 'accept-language': 'fa' })).json().map((c: any) => c.name_fa);
+  assert.deepEqual(fa, [...fa].sort(new Intl.Collator('fa').compare));
+  // C collation would put پ after ب…ی wrongly; check one known pair is in Persian order
+  const i = fa.indexOf('پاکستان');
+  const j = fa.indexOf('ترکیه');
+  assert.ok(i >= 0 && j >= 0 && i < j);
+});
+
+test(`[${TEST_ENGINE}] correcting coordinates needs places.manage; refused changes nothing`, async () => {
+  const viewer = await t.user([{ role: 'viewer' }]);
+  const before = await db.one(`SELECT lat, lon FROM points_of_entry WHERE id = 'mahirud'`);
+  const r = await t.as(viewer)('PATCH', '/api/v1/places/points-of-entry/mahirud', { lat: 31.5 });
+  assert.equal(r.statusCode, 403);
+  assert.deepEqual(await db.one(`SELECT lat, lon FROM points_of_entry WHERE id = 'mahirud'`), before);
+  const out = await t.as(admin)('PATCH', '/api/v1/places/points-of-entry/mahirud', { lat: 99 });
+  assert.equal(out.statusCode, 400, 'a latitude outside Iran is refused');
+  const ok = await t.as(admin)('PATCH', '/api/v1/places/points-of-entry/mahirud', { lat: 31.51, lon: 61.2 });
+  assert.equal(ok.statusCode, 200);
+  assert.equal(ok.json().lat, 31.51);
+  assert.equal(ok.json().confidence, 'corrected');
+  const a = await db.one(`SELECT details FROM audit_log WHERE action = 'place.point_of_entry.update' AND subject_id = 'mahirud'`);
+  assert.equal(a!.details.before.lat, before!.lat);
+});
+
+test(`[${TEST_ENGINE}] administrators add, rename and close flow monitoring points`, async () => {
+  const r = await t.as(admin)('POST', '/api/v1/places/fmps', { code: 'mashhad-bus', name_en: 'Mashhad bus terminal', name_fa: 'پایانه مسافربری مشهد', province_code: 'IR-09', lat: 36.3, lon: 59.6 });
+  assert.equal(r.statusCode, 201, r.body);
+  const atCrossing = await t.as(admin)('POST', '/api/v1/places/fmps', { code: 'milak-2', name_en: 'Milak gate 2', name_fa: 'میلک ۲', point_of_entry_id: 'milak' });
+  assert.equal(atCrossing.json().province_code, 'IR-11', 'province taken from the crossing');
+  const unknown = await t.as(admin)('POST', '/api/v1/places/fmps', { code: 'nowhere', name_en: 'N', name_fa: 'ن', province_code: 'IR-77' });
+  assert.equal(unknown.statusCode, 400);
+  const closed = await t.as(admin)('PATCH', '/api/v1/places/fmps/mashhad-bus', { name_en: 'Mashhad terminal', closed_on: '2025-01-01' });
+  assert.equal(closed.json().active, false);
+  assert.equal(closed.json().closed_on, '2025-01-01');
+  const viewer = await t.user([{ role: 'viewer' }]);
+  assert.equal((await t.as(viewer)('PATCH', '/api/v1/places/fmps/dogharoun', { closed_on: '2025-01-01' })).statusCode, 403);
+  assert.equal((await db.one(`SELECT closed_on FROM fmps WHERE code = 'dogharoun'`))!.closed_on, null);
+});
+
+test(`[${TEST_ENGINE}] boundaries are served locally as GeoJSON with 31 provinces`, async () => {
+  const r = await t.as(null)('GET', '/api/v1/places/geo/provinces.geojson');
+  assert.equal(r.statusCode, 200);
+  const codes = new Set(r.json().features.map((f: any) => f.properties.iso_3166_2));
+  assert.equal(codes.size, 31);
+});
