@@ -3,5 +3,6 @@ import type { Capability } from './platform/http/app.ts';
 import { authCapability } from './platform/auth/routes.ts';
 import { adminCapability } from './admin/routes.ts';
 import { placesCapability } from './places/routes.ts';
+import { flowsCapability } from './flows/routes.ts';
 
-export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability];
+export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability];

@@ -8,6 +8,7 @@ import { migrate } from '../platform/db/migrate.ts';
 import { createUser, createSetupToken, userCount } from '../platform/auth/identity.ts';
 import { backup, restore } from '../platform/db/backup.ts';
 import { cliActor } from '../platform/audit.ts';
+import { importCommand, exportCommand, flowsCommand, demoCommand } from '../flows/cli.ts';
 
 export interface Command {
   usage?: string;
@@ -37,6 +38,22 @@ async function askPassword(prompt: string): Promise<string> {
 }
 
 export const commands: Record<string, Command> = {
+  import: {
+    usage: '  import flows FILE [--mapping NAME|FILE.json] [--dry-run]\n                             import FMR records (CSV/XLSX, Marz format or a mapped Kobo/ODK export)',
+    run: (args, config) => importCommand(args, config, withDatabase),
+  },
+  export: {
+    usage: '  export flows FILE.csv|.xlsx [--from D] [--to D] [--fmp CODE] [--daily] [--hxl] [--lang fa]\n                             export FMR records or daily aggregates',
+    run: (args, config) => exportCommand(args, config, withDatabase),
+  },
+  flows: {
+    usage: '  flows summary --from D --to D [--fmp CODE] [--direction in|out] [--approved-only] --json\n                             the DTM headline figures for a period',
+    run: (args, config) => flowsCommand(args, config, withDatabase),
+  },
+  demo: {
+    usage: '  demo [--records N] [--seed S] [--end-date D]\n                             load synthetic flow data (two years at six crossings, labelled SYNTHETIC)',
+    run: (args, config) => demoCommand(args, config, (c, n, fn) => withDatabase(c, n, async (db) => (await prepareDatabase(db), fn(db)))),
+  },
   migrate: {
     async run(_args, config) {
       return withDatabase(config, 'migrate', async (db) => {

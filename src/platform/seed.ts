@@ -4,6 +4,7 @@ import type { Database, Queryable } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { BUILTIN_ROLES, BUILTIN_AGENCIES } from './auth/permissions.ts';
 import { seedPlaces } from '../places/seed.ts';
+import { seedSurveyQuestions } from '../flows/survey.ts';
 
 export async function syncBuiltins(q: Queryable) {
   for (const r of BUILTIN_ROLES) {
@@ -25,6 +26,7 @@ export async function prepareDatabase(db: Database): Promise<{ migrated: string[
         await c.query('INSERT INTO agencies (code, name_en, name_fa, kind) VALUES ($1,$2,$3,$4) ON CONFLICT (code) DO NOTHING', [a.code, a.name_en, a.name_fa, a.kind]);
       }
       await seedPlaces(c);
+      await seedSurveyQuestions(c);
     }
   });
   return { migrated, seeded: fresh };

@@ -78,9 +78,8 @@ export function normalisePersian(s: string, options: NormaliseOptions = {}): str
   if (out.includes('\uFEFF')) out = out.replace(/\uFEFF/g, '');
   out = out.replace(/\s+/g, ' ');
   if (out.includes(ZWNJ)) {
-    out = out
-      .replace(/\u200C{2,}/g, ZWNJ)
-      .replace(/ ?\u200C ?/g, (m) => (m.length > 1 ? ' ' : m));
+    // A run of spaces and ZWNJs is one space if it has a space, else one ZWNJ.
+    out = out.replace(/[ \u200C]{2,}/g, (m) => (m.includes(' ') ? ' ' : ZWNJ));
   }
   out = out.replace(INVISIBLE_EDGE, '');
   if (options.asciiDigits) out = toAsciiDigits(out);

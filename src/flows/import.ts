@@ -1,0 +1,206 @@
+// Importing flow records from CSV or XLSX (Marz's canonical format, or a KoboToolbox/ODK export
+// through a mapping). One pass, constant memory: rows are validated and written in batches
+// inside one transaction, which is committed only if the whole file is valid — otherwise (or
+// for a dry run) it is rolled back, so a file is written whole or not at all. Records already
+// stored with the same content are counted as present, so importing a file twice adds nothing.
+import { createReadStream, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { Transform } from 'node:stream';
+import type { Database } from '../platform/db/database.ts';
+import type { Principal } from '../platform/auth/access.ts';
+import { can } from '../platform/auth/access.ts';
+import { audit, type Actor } from '../platform/audit.ts';
+import { todayIso } from '../platform/calendar.ts';
+import { readCsv, readXlsx, ReadError, type HeaderInfo } from './read.ts';
+import { mapAndValidate, missingColumns, type Mapping } from './mapping.ts';
+import { CORE_FIELDS, type FmrRecord } from './format.ts';
+import { loadFmps, insertRecords, findRecords, differences } from './store.ts';
+import { checkAlerts } from './alerts.ts';
+
+export const BATCH = 5000;
+const KEEP_PROBLEMS = 1000;
+
+export interface ImportProblem {
+  file: string;
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message_en: string;
+  message_fa: string;
+}
+
+export interface ImportReport {
+  file: string;
+  dry_run: boolean;
+  ok: boolean;
+  rows: number;
+  added: number;
+  present: number;
+  problem_count: number;
+  /** The first problems (all of them go to onProblem). */
+  problems: ImportProblem[];
+  import_id: number | null;
+}
+
+export interface ImportOptions {
+  path: string;
+  /** The name shown in reports (defaults to the file's name). */
+  fileName?: string;
+  mapping?: Mapping | null;
+  mappingName?: string | null;
+  dryRun?: boolean;
+  actor: Actor;
+  /** The importing user (scope checks); null for the command line (all provinces). */
+  principal: Principal | null;
+  onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
+  onProblem?: (p: ImportProblem) => void;
+}
+
+async function sha256(path: string) {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk);
+  return h.digest('hex');
+}
+
+export async function importFlows(db: Database, o: ImportOptions): Promise<ImportReport> {
+  const file = o.fileName ?? basename(o.path);
+  const totalBytes = statSync(o.path).size;
+  const report: ImportReport = { file, dry_run: !!o.dryRun, ok: false, rows: 0, added: 0, present: 0, problem_count: 0, problems: [], import_id: null };
+  const problem = (p: Omit<ImportProblem, 'file'>) => {
+    const full = { file, ...p };
+    report.problem_count++;
+    if (report.problems.length < KEEP_PROBLEMS) report.problems.push(full);
+    o.onProblem?.(full);
+  };
+  const digest = await sha256(o.path);
+
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk, _enc, cb) {
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  const stream = createReadStream(o.path).pipe(counter);
+  let header: HeaderInfo | null = null;
+  const onHeader = (h: HeaderInfo) => {
+    header = h;
+  };
+  const rows = /\.xlsx$/i.test(o.path) ? readXlsx(stream, { onHeader }) : readCsv(stream, { onHeader });
+
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { registry, province } = await loadFmps(client);
+    const importId = Number(
+      (await client.query('INSERT INTO flow_imports (file_name, file_sha256, mapping, created_by) VALUES ($1, $2, $3, $4) RETURNING id', [file, digest, o.mappingName ?? null, o.principal?.id ?? null])).rows[0].id,
+    );
+    const days = new Map<string, { fmp: string; day: string }>();
+    let batch: { record: FmrRecord; province: string; row: number }[] = [];
+
+    const flush = async () => {
+      if (!batch.length) return;
+      const existing = await findRecords(client, batch.map((b) => b.record.id));
+      const fresh: typeof batch = [];
+      const inBatch = new Map<string, number>();
+      for (const b of batch) {
+        const old = existing.get(b.record.id);
+        const earlierRow = inBatch.get(b.record.id);
+        if ((old && old.import_id === importId) || earlierRow !== undefined) {
+          problem({ row: b.row, column: 'id', value: b.record.id, code: 'id_duplicate_in_file', message_en: 'This id appears more than once in the file.', message_fa: 'این شناسه بیش از یک بار در پرونده آمده است.' });
+        } else if (old) {
+          if (Object.keys(differences(old, b.record)).length) {
+            problem({ row: b.row, column: 'id', value: b.record.id, code: 'id_conflict', message_en: 'This id is already used by a different record.', message_fa: 'این شناسه پیش‌تر برای رکورد دیگری به کار رفته است.' });
+          } else report.present++;
+        } else {
+          inBatch.set(b.record.id, b.row);
+          fresh.push(b);
+        }
+      }
+      // Rows are written even after a problem (the transaction is then rolled back), so that
+      // duplicates further down the file are still found.
+      report.added += (await insertRecords(client, fresh, { submittedBy: o.principal?.id ?? null, source: 'import', importId })).length;
+      for (const b of fresh) days.set(`${b.record.fmp}|${b.record.date}`, { fmp: b.record.fmp, day: b.record.date });
+      batch = [];
+      o.onProgress?.({ bytes, totalBytes, rows: report.rows });
+    };
+
+    let checkedHeader = false;
+    for await (const row of mapAndValidate(rows, { today: todayIso(), fmps: registry, mapping: o.mapping ?? undefined, excelSerialDates: true })) {
+      if (!checkedHeader) {
+        checkedHeader = true;
+        const columns = (header as HeaderInfo | null)?.columns ?? [];
+        const missing = o.mapping ? missingColumns(o.mapping, columns) : CORE_FIELDS.filter((c) => !columns.includes(c));
+        if (missing.length) {
+          problem({
+            row: 1,
+            column: missing.join(', '),
+            value: null,
+            code: 'missing_columns',
+            message_en: `The file has no column ${missing.join(', ')}${o.mapping ? ' (needed by the mapping)' : ' (Marz format; or choose a mapping)'}.`,
+            message_fa: `ستون ${missing.join('، ')} در پرونده نیست${o.mapping ? ' (نگاشت به آن نیاز دارد)' : ' (قالب مرز؛ یا یک نگاشت برگزینید)'}.`,
+          });
+          break;
+        }
+      }
+      report.rows++;
+      if (!row.result.ok) {
+        for (const p of row.result.problems) problem({ row: row.rowNumber, column: p.column, value: p.value, code: p.code, message_en: p.message_en, message_fa: p.message_fa });
+        continue;
+      }
+      const rec = row.result.record;
+      const prov = province.get(rec.fmp)!;
+      if (o.principal && !can(o.principal, 'flows.import', prov)) {
+        problem({ row: row.rowNumber, column: 'fmp', value: rec.fmp, code: 'fmp_out_of_scope', message_en: 'You may not import records for this FMP (outside your provinces).', message_fa: 'شما اجازهٔ درون‌برد رکورد برای این نقطه را ندارید (بیرون از استان‌های شما).' });
+        continue;
+      }
+      batch.push({ record: rec, province: prov, row: row.rowNumber });
+      if (batch.length >= BATCH) await flush();
+    }
+    await flush();
+    if (report.rows === 0 && report.problem_count === 0) {
+      problem({ row: null, column: null, value: null, code: 'empty', message_en: 'The file has no rows.', message_fa: 'پرونده هیچ ردیفی ندارد.' });
+    }
+    report.ok = report.problem_count === 0;
+    if (report.ok && !o.dryRun) {
+      await client.query('UPDATE flow_imports SET rows_read = $2, rows_added = $3, rows_present = $4 WHERE id = $1', [importId, report.rows, report.added, report.present]);
+      await checkAlerts(client, [...days.values()]);
+      await audit(client, o.actor, 'flows.import', 'flow_import', String(importId), { file, sha256: digest, rows: report.rows, added: report.added, present: report.present, mapping: o.mappingName ?? null });
+      await client.query('COMMIT');
+      report.import_id = importId;
+    } else {
+      await client.query('ROLLBACK');
+      // A dry run reports what would be added; a refused file added nothing.
+      if (!report.ok) report.added = 0;
+    }
+    o.onProgress?.({ bytes: totalBytes, totalBytes, rows: report.rows });
+    return report;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => {});
+    if (e instanceof ReadError) {
+      problem({ row: e.rowNumber ?? null, column: null, value: e.offset != null ? `byte ${e.offset}` : null, code: e.code, message_en: e.message, message_fa: readErrorFa(e) });
+      report.ok = false;
+      report.added = 0;
+      return report;
+    }
+    throw e;
+  } finally {
+    client.release();
+    stream.destroy();
+  }
+}
+
+function readErrorFa(e: ReadError) {
+  switch (e.code) {
+    case 'encoding':
+      return `پرونده با UTF-8 رمزگذاری نشده است${e.offset != null ? ` (نخستین بایت نادرست در جایگاه ${e.offset})` : ''}. آن را با رمزگذاری UTF-8 ذخیره کنید.`;
+    case 'empty':
+      return 'پرونده خالی است.';
+    case 'header':
+      return 'سطر سرستون‌ها درست نیست.';
+    default:
+      return `پرونده خوانده نشد: ${e.message}`;
+  }
+}

@@ -1,0 +1,435 @@
+// Streaming readers for FMR source files (CSV and XLSX). Each yields one
+// { rowNumber, values } per data row with constant memory, whatever the file size.
+//
+// rowNumber is the row number a spreadsheet user sees for that row: the header is row 1,
+// an HXL hashtag row (if any) row 2, and blank rows are counted but not yielded. For CSV,
+// a quoted cell containing line breaks is still one row (as in Excel).
+
+import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { isoFromDateUtc } from '../platform/calendar.ts';
+
+export interface SourceRow {
+  rowNumber: number;
+  values: Record<string, string>;
+}
+
+export type ReadErrorCode = 'encoding' | 'empty' | 'header' | 'csv' | 'xlsx';
+
+/** A problem with the whole file (as opposed to a row), with a stable code. */
+export class ReadError extends Error {
+  readonly code: ReadErrorCode;
+  /** Byte offset of the first bad byte (encoding errors). */
+  readonly offset?: number;
+  /** Row (CSV record / sheet row) where the problem was found, when known. */
+  readonly rowNumber?: number;
+  constructor(code: ReadErrorCode, message: string, extra: { offset?: number; rowNumber?: number; cause?: unknown } = {}) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'ReadError';
+    this.code = code;
+    this.offset = extra.offset;
+    this.rowNumber = extra.rowNumber;
+  }
+}
+
+export interface HeaderInfo {
+  /** Column names as found (trimmed; BOM removed). */
+  columns: string[];
+  /** HXL hashtags per column when an HXL row was found (and skipped), else null. */
+  hxl: string[] | null;
+  /** Whether the file started with a UTF-8 byte order mark (CSV only). */
+  bom: boolean;
+  /** The delimiter used (CSV only). */
+  delimiter?: string;
+  /** Sheet name (XLSX only). */
+  sheet?: string;
+}
+
+export interface ReadOptions {
+  /** Called once, before the first row, with the header. */
+  onHeader?: (header: HeaderInfo) => void;
+}
+
+export interface CsvReadOptions extends ReadOptions {
+  /** Field delimiter, or `auto` (default) to pick among , ; tab and | from the header line. */
+  delimiter?: string | 'auto';
+}
+
+export type Input = string | Readable | AsyncIterable<Uint8Array>;
+
+function toReadable(input: Input): Readable {
+  if (typeof input === 'string') return createReadStream(input);
+  if (input instanceof Readable) return input;
+  return Readable.from(input, { objectMode: false });
+}
+
+/** A cell that starts an HXL hashtag row: `#tag` optionally followed by `+attribute`s. */
+const HXL_CELL = /^#[A-Za-z][A-Za-z0-9_]*(\s*\+\s*[A-Za-z][A-Za-z0-9_]*)*$/;
+
+/** True when a row looks like an HXL hashtag row: every non-empty cell is a hashtag, and there is one. */
+export function isHxlRow(cells: readonly string[]): boolean {
+  let seen = false;
+  for (const c of cells) {
+    const t = c.trim();
+    if (t === '') continue;
+    if (!HXL_CELL.test(t)) return false;
+    seen = true;
+  }
+  return seen;
+}
+
+// ---------------------------------------------------------------------------
+// UTF-8 checking
+
+/**
+ * Offset of the first byte that makes `buf` invalid UTF-8, or -1. An incomplete sequence at
+ * the very end is not an error here unless `final` is set (the caller carries it over).
+ */
+export function firstInvalidUtf8(buf: Uint8Array, final = true): number {
+  const n = buf.length;
+  let i = 0;
+  while (i < n) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number, min: number, max = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1, min = 0x80;
+    else if (b === 0xe0) need = 2, min = 0xa0;
+    else if (b >= 0xe1 && b <= 0xef) need = 2, min = 0x80, max = b === 0xed ? 0x9f : 0xbf;
+    else if (b === 0xf0) need = 3, min = 0x90;
+    else if (b >= 0xf1 && b <= 0xf3) need = 3, min = 0x80;
+    else if (b === 0xf4) need = 3, min = 0x80, max = 0x8f;
+    else return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= n) return final ? i : -1;
+      const c = buf[i + k]!;
+      if (k === 1 ? c < min || c > max : c < 0x80 || c > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** Number of bytes at the end of `buf` that start an incomplete multi-byte sequence (0–3). */
+function incompleteTail(buf: Uint8Array): number {
+  const n = buf.length;
+  for (let back = 1; back <= Math.min(3, n); back++) {
+    const b = buf[n - back]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    if (b < 0x80) return 0;
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return len > back ? back : 0;
+  }
+  return 0;
+}
+
+/**
+ * Passes bytes through unchanged after checking they are valid UTF-8; strips a leading BOM.
+ * Fails with ReadError('encoding') naming the offset of the first bad byte.
+ */
+class Utf8Guard extends Transform {
+  private offset = 0; // bytes of the input already passed on (before `carry`)
+  private carry: Buffer = Buffer.alloc(0);
+  private started = false;
+  private line = 1;
+  bom = false;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    let buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    if (!this.started) {
+      if (buf.length < 3 && buf.length > 0 && Buffer.from([0xef, 0xbb, 0xbf]).subarray(0, buf.length).equals(buf)) {
+        this.carry = buf; // maybe a BOM split across chunks: wait for more
+        return done();
+      }
+      this.started = true;
+      if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+        return done(new ReadError('encoding', 'The file is UTF-16 (Excel "Unicode text"). Save it as "CSV UTF-8 (comma delimited)" and import again.', { offset: 0 }));
+      }
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        this.bom = true;
+        buf = buf.subarray(3);
+        this.offset = 3;
+      }
+    }
+    const tail = incompleteTail(buf);
+    const body = tail ? buf.subarray(0, buf.length - tail) : buf;
+    if (!isUtf8(body)) {
+      const at = firstInvalidUtf8(body, true);
+      return done(this.encodingError(body, at));
+    }
+    this.carry = tail ? Buffer.from(buf.subarray(buf.length - tail)) : Buffer.alloc(0);
+    this.countLines(body, body.length);
+    this.offset += body.length;
+    done(null, body);
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (this.carry.length) {
+      if (!this.started) {
+        // A tiny file that is only (part of) a BOM.
+        this.started = true;
+        const isBomPrefix = Buffer.from([0xef, 0xbb, 0xbf]).subarray(0, this.carry.length).equals(this.carry);
+        if (isBomPrefix && this.carry.length === 3) return done();
+      }
+      return done(this.encodingError(this.carry, 0));
+    }
+    done();
+  }
+
+  private countLines(buf: Uint8Array, end: number): void {
+    const b = Buffer.from(buf.buffer, buf.byteOffset, end);
+    for (let i = b.indexOf(0x0a); i >= 0; i = b.indexOf(0x0a, i + 1)) this.line++;
+  }
+
+  private encodingError(buf: Uint8Array, at: number): ReadError {
+    this.countLines(buf, at);
+    const offset = this.offset + at;
+    const byte = buf[at]!;
+    const hex = '0x' + byte.toString(16).toUpperCase().padStart(2, '0');
+    return new ReadError(
+      'encoding',
+      `The file is not valid UTF-8: byte ${hex} at offset ${offset} (line ${this.line}). ` +
+        'It was probably saved as Windows-1256 (Arabic/Persian Windows) or another legacy encoding. ' +
+        'In Excel choose "Save as → CSV UTF-8", or convert the file to UTF-8, and import again.',
+      { offset },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------
+// CSV
+
+function detectDelimiter(firstLine: string): string {
+  const candidates = [',', ';', '\t', '|'];
+  let best = ',', bestCount = 0;
+  for (const d of candidates) {
+    let count = 0, quoted = false;
+    for (const ch of firstLine) {
+      if (ch === '"') quoted = !quoted;
+      else if (!quoted && ch === d) count++;
+    }
+    if (count > bestCount) (best = d), (bestCount = count);
+  }
+  return best;
+}
+
+/**
+ * Reads a CSV file (path, stream or async iterable of bytes) that must be UTF-8, with or
+ * without a BOM. The first row is the header; an HXL hashtag row right after it is skipped.
+ * Values are strings, untrimmed except for header names. Throws ReadError for file-level
+ * problems (encoding, empty file, bad header, malformed CSV).
+ */
+export async function* readCsv(input: Input, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
+  const guard = new Utf8Guard();
+  const auto = !options.delimiter || options.delimiter === 'auto';
+  let delimiter = auto ? ',' : options.delimiter!;
+  // bytes → UTF-8 check (guard) → csv-parse, with backpressure all along.
+  const checked = pipeline(toReadable(input), guard, () => {});
+
+  let header: string[] | null = null;
+  let rowNumber = 0;
+  let hxlChecked = false;
+  const records = parseRecords(checked, (firstLine) => {
+    if (auto) delimiter = detectDelimiter(firstLine);
+    return delimiter;
+  });
+  try {
+    for await (const record of records) {
+      rowNumber++;
+      if (header === null) {
+        header = record.map((h) => h.replace(/^\uFEFF/, '').trim());
+        if (header.every((h) => h === '')) throw new ReadError('header', 'The first row (the header) is empty.', { rowNumber });
+        const seen = new Set<string>();
+        for (const h of header) {
+          if (h !== '' && seen.has(h)) throw new ReadError('header', `Column "${h}" appears twice in the header.`, { rowNumber });
+          seen.add(h);
+        }
+        continue;
+      }
+      if (!hxlChecked) {
+        hxlChecked = true;
+        const hxl = isHxlRow(record) ? header.map((_, i) => (record[i] ?? '').trim()) : null;
+        options.onHeader?.({ columns: header, hxl, bom: guard.bom, delimiter });
+        if (hxl) continue;
+      }
+      if (record.every((c) => c.trim() === '')) continue;
+      yield { rowNumber, values: toValues(header, record) };
+    }
+  } catch (err) {
+    if (err instanceof ReadError) throw err;
+    // csv-parse's message names the physical line (e.g. "Quote Not Closed … at line 2").
+    throw new ReadError('csv', `Malformed CSV: ${(err as Error).message ?? String(err)}`, { cause: err });
+  }
+  if (header === null) throw new ReadError('empty', 'The file is empty: no header row.');
+  if (!hxlChecked) options.onHeader?.({ columns: header, hxl: null, bom: guard.bom, delimiter });
+}
+
+/**
+ * Feeds bytes to csv-parse and yields its records. The first line is looked at (then put
+ * back) before the parser is built, so that the delimiter can be detected: csv-parse fixes
+ * it at construction.
+ */
+async function* parseRecords(bytes: Readable, chooseDelimiter: (firstLine: string) => string): AsyncGenerator<string[]> {
+  const head = await peekFirstLine(bytes);
+  if (head === null) return;
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, delimiter: chooseDelimiter(head) });
+  pipeline(bytes, parser, () => {});
+  try {
+    for await (const rec of parser as AsyncIterable<string[]>) yield rec;
+  } finally {
+    if (!parser.destroyed) parser.destroy();
+  }
+}
+
+/** Reads up to the first line break (or 1 MiB), puts the bytes back, returns the line; null if empty. */
+async function peekFirstLine(stream: Readable): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk = stream.read() as Buffer | null;
+    if (chunk !== null) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (chunk.includes(0x0a) || size > 1 << 20) break;
+      continue;
+    }
+    if (stream.readableEnded) break;
+    const ended = await new Promise<boolean>((resolve, reject) => {
+      const done = (value: boolean) => {
+        stream.off('readable', onReadable).off('end', onEnd).off('error', onError).off('close', onEnd);
+        resolve(value);
+      };
+      const onReadable = () => done(false);
+      const onEnd = () => done(true);
+      const onError = (err: Error) => {
+        stream.off('readable', onReadable).off('end', onEnd).off('close', onEnd);
+        reject(err);
+      };
+      stream.on('readable', onReadable).on('end', onEnd).on('error', onError).on('close', onEnd);
+    });
+    if (ended) {
+      if (stream.errored) throw stream.errored;
+      break;
+    }
+  }
+  const buf = Buffer.concat(chunks);
+  if (buf.length === 0) return null;
+  stream.unshift(buf);
+  const nl = buf.indexOf(0x0a);
+  return buf.subarray(0, nl >= 0 ? nl : buf.length).toString('utf8');
+}
+
+function toValues(header: readonly string[], record: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (let i = 0; i < header.length; i++) {
+    const h = header[i]!;
+    if (h === '') continue;
+    values[h] = record[i] ?? '';
+  }
+  // Cells beyond the header are kept under positional names when they hold something.
+  for (let i = header.length; i < record.length; i++) {
+    if (record[i]!.trim() !== '') values[`_col${i + 1}`] = record[i]!;
+  }
+  return values;
+}
+
+// ---------------------------------------------------------------------------
+// XLSX
+
+type CellValue = ExcelJS.CellValue;
+
+const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
+
+/** Converts an exceljs cell value to the string a person would type for it. */
+export function cellToString(v: CellValue | undefined): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e10) / 1e10);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) return '';
+    const t = v.getTime();
+    const hasTime = v.getUTCHours() !== 0 || v.getUTCMinutes() !== 0 || v.getUTCSeconds() !== 0;
+    // A time-only cell is a date in the first days of Excel's epoch (serial < 1).
+    if (t < Date.UTC(1900, 0, 1) && t >= Date.UTC(1899, 11, 30)) return pad2(v.getUTCHours()) + ':' + pad2(v.getUTCMinutes());
+    return hasTime ? isoFromDateUtc(v) + ' ' + pad2(v.getUTCHours()) + ':' + pad2(v.getUTCMinutes()) : isoFromDateUtc(v);
+  }
+  if (typeof v === 'object') {
+    if ('richText' in v && Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
+    if ('formula' in v || 'sharedFormula' in v) return cellToString((v as { result?: CellValue }).result);
+    if ('text' in v && 'hyperlink' in v) return String(v.text);
+    if ('error' in v) return '';
+  }
+  return String(v);
+}
+
+/**
+ * Reads the first worksheet of an .xlsx file with exceljs's streaming reader. Date-formatted
+ * cells become ISO dates (YYYY-MM-DD, or YYYY-MM-DD HH:MM when they carry a time; time-only
+ * cells HH:MM), numbers become plain decimal strings, formulas their cached result.
+ */
+export async function* readXlsx(input: string | Readable, options: ReadOptions = {}): AsyncGenerator<SourceRow> {
+  const stream = typeof input === 'string' ? createReadStream(input) : input;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+    sharedStrings: 'cache',
+    styles: 'cache', // needed to recognise date-formatted numbers
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  let header: string[] | null = null;
+  let hxlChecked = false;
+  let sheetName = '';
+  try {
+    for await (const sheet of reader) {
+      sheetName = (sheet as unknown as { name?: string }).name ?? '';
+      for await (const row of sheet) {
+        const cells = rowCells(row);
+        if (header === null) {
+          if (cells.every((c) => c.trim() === '')) continue;
+          header = cells.map((h) => h.trim());
+          const seen = new Set<string>();
+          for (const h of header) {
+            if (h !== '' && seen.has(h)) throw new ReadError('header', `Column "${h}" appears twice in the header.`, { rowNumber: row.number });
+            seen.add(h);
+          }
+          continue;
+        }
+        if (!hxlChecked) {
+          hxlChecked = true;
+          const hxl = isHxlRow(cells) ? header.map((_, i) => (cells[i] ?? '').trim()) : null;
+          options.onHeader?.({ columns: header, hxl, bom: false, sheet: sheetName });
+          if (hxl) continue;
+        }
+        if (cells.every((c) => c.trim() === '')) continue;
+        yield { rowNumber: row.number, values: toValues(header, cells) };
+      }
+      break; // first worksheet only
+    }
+  } catch (err) {
+    if (err instanceof ReadError) throw err;
+    throw new ReadError('xlsx', `Cannot read the workbook: ${(err as Error).message}`, { cause: err });
+  } finally {
+    stream.destroy();
+  }
+  if (header === null) throw new ReadError('empty', 'The first worksheet is empty: no header row.');
+  if (!hxlChecked) options.onHeader?.({ columns: header, hxl: null, bom: false, sheet: sheetName });
+}
+
+function rowCells(row: ExcelJS.Row): string[] {
+  // row.values is 1-based and sparse.
+  const values = row.values as CellValue[];
+  const out: string[] = [];
+  for (let i = 1; i < values.length; i++) out.push(cellToString(values[i]));
+  return out;
+}
+
+/** Picks the reader from the file name: .xlsx → readXlsx, anything else → readCsv. */
+export function readRows(path: string, options: CsvReadOptions = {}): AsyncGenerator<SourceRow> {
+  return /\.xlsx$/i.test(path) ? readXlsx(path, options) : readCsv(path, options);
+}

@@ -1,0 +1,254 @@
+// The DTM headline figures for a period and filters, read from the daily summaries
+// (flow_daily, flow_daily_attr) — never from a scan of the records. recomputeTotals() gives
+// the same totals straight from the records, for checks.
+import type { Queryable } from '../platform/db/database.ts';
+import { addDays, epochDay, isoToJalali, jalaliToIso } from '../platform/calendar.ts';
+
+export interface FlowFilters {
+  from: string;
+  to: string;
+  fmps?: string[];
+  provinces?: string[];
+  neighbour?: string;
+  direction?: 'in' | 'out';
+  nationality?: string;
+  deported?: 'yes' | 'no' | 'unknown';
+  approvedOnly?: boolean;
+  /** Provinces the reader may see; null for nationwide. */
+  scope?: string[] | null;
+}
+
+/** WHERE conditions on a summary table (or on fmr_records with dayColumn='observed_on'). */
+export function filterSql(f: Omit<FlowFilters, 'from' | 'to'>, params: unknown[], opts: { dayColumn?: string; from?: string; to?: string } = {}): string {
+  const day = opts.dayColumn ?? 'day';
+  const where: string[] = [];
+  const add = (sql: string, v: unknown) => {
+    params.push(v);
+    where.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (opts.from) add(`${day} >= ?::date`, opts.from);
+  if (opts.to) add(`${day} <= ?::date`, opts.to);
+  if (f.fmps?.length) add('fmp_code = ANY(?::text[])', f.fmps);
+  if (f.provinces?.length) add('province_code = ANY(?::text[])', f.provinces);
+  if (f.scope) add('province_code = ANY(?::text[])', f.scope);
+  if (f.neighbour) add('fmp_code IN (SELECT m.code FROM fmps m JOIN points_of_entry e ON e.id = m.point_of_entry_id WHERE e.neighbour_iso3 = ?)', f.neighbour);
+  if (f.direction) add('direction = ?', f.direction);
+  if (f.nationality) add('nationality = ?', f.nationality);
+  if (f.deported) add('deported = ?', f.deported);
+  where.push(f.approvedOnly ? "status = 'approved'" : "status <> 'rejected'");
+  return where.join(' AND ');
+}
+
+const share = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10000) / 10000 : null);
+const change = (current: number, previous: number) => ({ current, previous, change: previous > 0 ? Math.round(((current - previous) / previous) * 10000) / 10000 : null });
+
+export interface Totals {
+  individuals: number;
+  groups: number;
+  men: number;
+  women: number;
+  boys: number;
+  girls: number;
+  inflow: number;
+  outflow: number;
+  deported_yes: number;
+  deported_no: number;
+  deported_unknown: number;
+  uasc: number;
+  pregnant_lactating: number;
+  elderly: number;
+  disabled: number;
+  medical: number;
+}
+
+const TOTALS_SQL = `
+  coalesce(sum(men + women + boys + girls), 0) AS individuals, coalesce(sum(groups), 0) AS groups,
+  coalesce(sum(men), 0) AS men, coalesce(sum(women), 0) AS women, coalesce(sum(boys), 0) AS boys, coalesce(sum(girls), 0) AS girls,
+  coalesce(sum(men + women + boys + girls) FILTER (WHERE direction = 'in'), 0) AS inflow,
+  coalesce(sum(men + women + boys + girls) FILTER (WHERE direction = 'out'), 0) AS outflow,
+  coalesce(sum(men + women + boys + girls) FILTER (WHERE deported = 'yes'), 0) AS deported_yes,
+  coalesce(sum(men + women + boys + girls) FILTER (WHERE deported = 'no'), 0) AS deported_no,
+  coalesce(sum(men + women + boys + girls) FILTER (WHERE deported = 'unknown'), 0) AS deported_unknown,
+  coalesce(sum(uasc), 0) AS uasc, coalesce(sum(pregnant_lactating), 0) AS pregnant_lactating, coalesce(sum(elderly), 0) AS elderly,
+  coalesce(sum(disabled), 0) AS disabled, coalesce(sum(medical), 0) AS medical`;
+
+function numbers<T>(row: any): T {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as T;
+}
+
+export async function totals(q: Queryable, f: FlowFilters): Promise<Totals> {
+  const params: unknown[] = [];
+  const where = filterSql(f, params, { from: f.from, to: f.to });
+  return numbers<Totals>((await q.query(`SELECT ${TOTALS_SQL} FROM flow_daily WHERE ${where}`, params)).rows[0]);
+}
+
+/** The same totals computed from the records themselves (an independent check). */
+export async function recomputeTotals(q: Queryable, f: FlowFilters): Promise<Totals> {
+  const params: unknown[] = [];
+  const where = filterSql(f, params, { from: f.from, to: f.to, dayColumn: 'observed_on' });
+  const sql = TOTALS_SQL.replace('coalesce(sum(groups), 0)', 'count(*)');
+  return numbers<Totals>((await q.query(`SELECT ${sql} FROM fmr_records WHERE ${where}`, params)).rows[0]);
+}
+
+async function top(q: Queryable, f: FlowFilters, kind: string, limit: number, whole: number) {
+  const params: unknown[] = [kind];
+  const where = filterSql(f, params, { from: f.from, to: f.to });
+  const rows = (
+    await q.query(
+      `SELECT value, sum(individuals) AS individuals, sum(groups) AS groups FROM flow_daily_attr
+        WHERE kind = $1 AND ${where} GROUP BY value HAVING sum(groups) > 0 ORDER BY sum(individuals) DESC, value LIMIT ${limit}`,
+      params,
+    )
+  ).rows;
+  return rows.map((r: any) => ({ value: r.value, individuals: Number(r.individuals), groups: Number(r.groups), share: share(Number(r.individuals), whole) }));
+}
+
+export async function headlineFigures(q: Queryable, f: FlowFilters) {
+  const days = epochDay(f.to) - epochDay(f.from) + 1;
+  const t = await totals(q, f);
+  const individuals = t.individuals;
+
+  const p1: unknown[] = [];
+  const whereAll = filterSql(f, p1, { from: f.from, to: f.to });
+  const perFmp = (
+    await q.query(
+      `SELECT fmp_code, sum(men + women + boys + girls) AS individuals, sum(groups) AS groups FROM flow_daily WHERE ${whereAll}
+        GROUP BY fmp_code HAVING sum(groups) > 0 ORDER BY 2 DESC`,
+      p1,
+    )
+  ).rows.map((r: any) => ({ fmp: r.fmp_code, individuals: Number(r.individuals), groups: Number(r.groups), daily_average: Math.round((Number(r.individuals) / days) * 100) / 100 }));
+
+  const nationalities = await (async () => {
+    const params: unknown[] = [];
+    const where = filterSql(f, params, { from: f.from, to: f.to });
+    return (
+      await q.query(`SELECT nationality AS value, sum(men + women + boys + girls) AS individuals, sum(groups) AS groups FROM flow_daily WHERE ${where} GROUP BY nationality HAVING sum(groups) > 0 ORDER BY 2 DESC, 1 LIMIT 10`, params)
+    ).rows.map((r: any) => ({ value: r.value, individuals: Number(r.individuals), groups: Number(r.groups), share: share(Number(r.individuals), individuals) }));
+  })();
+
+  // Week on week: the 7 days ending at `to` against the 7 before; month on month: 30 and 30.
+  const p2: unknown[] = [];
+  const whereRecent = filterSql(f, p2, { from: addDays(f.to, -59), to: f.to });
+  p2.push(f.to);
+  const n = p2.length;
+  const recent = numbers<any>(
+    (
+      await q.query(
+        `SELECT coalesce(sum(men + women + boys + girls) FILTER (WHERE day > $${n}::date - 7), 0) AS w0,
+                coalesce(sum(men + women + boys + girls) FILTER (WHERE day <= $${n}::date - 7 AND day > $${n}::date - 14), 0) AS w1,
+                coalesce(sum(men + women + boys + girls) FILTER (WHERE day > $${n}::date - 30), 0) AS m0,
+                coalesce(sum(men + women + boys + girls) FILTER (WHERE day <= $${n}::date - 30), 0) AS m1
+           FROM flow_daily WHERE ${whereRecent}`,
+        p2,
+      )
+    ).rows[0],
+  );
+
+  const survey = await surveyFigures(q, f);
+  const p3: unknown[] = [];
+  const alertWhere = [`day BETWEEN $1::date AND $2::date`, 'acknowledged_at IS NULL'];
+  p3.push(f.from, f.to);
+  if (f.scope) {
+    p3.push(f.scope);
+    alertWhere.push(`fmp_code IN (SELECT code FROM fmps WHERE province_code = ANY($${p3.length}::text[]))`);
+  }
+  const openAlerts = Number((await q.query(`SELECT count(*) AS n FROM flow_alerts WHERE ${alertWhere.join(' AND ')}`, p3)).rows[0].n);
+
+  return {
+    period: { from: f.from, to: f.to, days },
+    counted: f.approvedOnly ? 'approved' : 'all_but_rejected',
+    ...pick(t, ['individuals', 'groups', 'men', 'women', 'boys', 'girls']),
+    totals: t,
+    flows: { inflow: t.inflow, outflow: t.outflow, in_out_ratio: t.outflow > 0 ? Math.round((t.inflow / t.outflow) * 100) / 100 : null },
+    shares: { men: share(t.men, individuals), women: share(t.women, individuals), boys: share(t.boys, individuals), girls: share(t.girls, individuals) },
+    deported: {
+      yes: t.deported_yes,
+      no: t.deported_no,
+      unknown: t.deported_unknown,
+      share_deported: share(t.deported_yes, t.deported_yes + t.deported_no),
+      share_spontaneous: share(t.deported_no, t.deported_yes + t.deported_no),
+    },
+    average_group_size: t.groups ? Math.round((individuals / t.groups) * 100) / 100 : null,
+    daily_average: Math.round((individuals / days) * 100) / 100,
+    daily_average_per_fmp: perFmp.length ? Math.round((individuals / days / perFmp.length) * 100) / 100 : null,
+    per_fmp: perFmp,
+    change: { week_on_week: change(recent.w0, recent.w1), month_on_month: change(recent.m0, recent.m1) },
+    top: {
+      nationalities,
+      reasons: await top(q, f, 'reason', 10, individuals),
+      transport: await top(q, f, 'transport', 10, individuals),
+      origins: await top(q, f, 'origin', 10, individuals),
+      destinations: await top(q, f, 'destination', 10, individuals),
+      routes: await top(q, f, 'route', 10, individuals),
+    },
+    survey,
+    open_alerts: openAlerts,
+  };
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}
+
+export async function surveyFigures(q: Queryable, f: FlowFilters) {
+  const params: unknown[] = [];
+  const where = filterSql({ ...f, deported: undefined }, params, { from: f.from, to: f.to, dayColumn: 'interviewed_on' });
+  const r = numbers<any>(
+    (
+      await q.query(
+        `SELECT count(*) AS respondents,
+                count(*) FILTER (WHERE ct_self_answered) AS self_n, count(*) FILTER (WHERE ct_self_yes) AS self_yes,
+                count(*) FILTER (WHERE ct_family_answered) AS family_n, count(*) FILTER (WHERE ct_family_yes) AS family_yes
+           FROM fms_interviews WHERE ${where}`,
+        params,
+      )
+    ).rows[0],
+  );
+  return {
+    respondents: r.respondents,
+    trafficking_self: { n: r.self_n, yes: r.self_yes, share: share(r.self_yes, r.self_n) },
+    trafficking_family: { n: r.family_n, yes: r.family_yes, share: share(r.family_yes, r.family_n) },
+  };
+}
+
+export type Interval = 'day' | 'week' | 'month';
+
+/** Movements over time; months are Jalali months when calendar = 'jalali'. */
+export async function timeSeries(q: Queryable, f: FlowFilters, interval: Interval, calendar: 'gregorian' | 'jalali') {
+  const params: unknown[] = [];
+  const where = filterSql(f, params, { from: f.from, to: f.to });
+  const rows = (
+    await q.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(men + women + boys + girls) FILTER (WHERE direction = 'in') AS inflow,
+              sum(men + women + boys + girls) FILTER (WHERE direction = 'out') AS outflow, sum(groups) AS groups
+         FROM flow_daily WHERE ${where} GROUP BY day ORDER BY day`,
+      params,
+    )
+  ).rows;
+  const buckets = new Map<string, { period: string; start: string; inflow: number; outflow: number; groups: number }>();
+  for (const r of rows) {
+    const key = bucketOf(r.day, interval, calendar);
+    const b = buckets.get(key.period) ?? { period: key.period, start: key.start, inflow: 0, outflow: 0, groups: 0 };
+    b.inflow += Number(r.inflow ?? 0);
+    b.outflow += Number(r.outflow ?? 0);
+    b.groups += Number(r.groups);
+    buckets.set(key.period, b);
+  }
+  return [...buckets.values()].map((b) => ({ ...b, individuals: b.inflow + b.outflow }));
+}
+
+function bucketOf(day: string, interval: Interval, calendar: 'gregorian' | 'jalali') {
+  if (interval === 'day') return { period: day, start: day };
+  if (interval === 'week') {
+    // Weeks start on Saturday, as in Iran.
+    // 1970-01-01 (epoch day 0) was a Thursday, so (epochDay + 5) % 7 counts days since Saturday.
+    const start = addDays(day, -((((epochDay(day) + 5) % 7) + 7) % 7));
+    return { period: start, start };
+  }
+  if (calendar === 'jalali') {
+    const j = isoToJalali(day);
+    const period = `${j.jy}/${String(j.jm).padStart(2, '0')}`;
+    return { period, start: jalaliToIso(j.jy, j.jm, 1) };
+  }
+  return { period: day.slice(0, 7), start: day.slice(0, 7) + '-01' };
+}

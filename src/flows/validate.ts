@@ -1,0 +1,483 @@
+// Validation and normalisation of one FMR row (from a CSV/XLSX import, a mapped Kobo
+// export, the API or a form) into a typed FmrRecord, or a list of problems saying which
+// column, which value and why — in English and Persian.
+
+import { type CalendarHint, type DateErrorCode, parseDate } from '../platform/calendar.ts';
+import { normalisePersian, toAsciiDigits } from '../platform/text.ts';
+import {
+  COUNTRIES,
+  COUNTRY_ALPHA2,
+  type CountField,
+  type Deported,
+  DEPORTED_VALUES,
+  type Direction,
+  DIRECTIONS,
+  EXTRA_NATIONALITIES,
+  FMR_COLUMN_BY_KEY,
+  FMR_FIELDS,
+  type FmrField,
+  type FmrRecord,
+  type Reason,
+  REASON_CODES,
+  TRANSPORT_MODES,
+  VALUE_LABELS,
+  type VulnerabilityField,
+} from './format.ts';
+
+/** Stable problem codes (documented in docs/FLOW-FORMAT.md). */
+export type ProblemCode =
+  | 'required'
+  | 'uuid_invalid'
+  | 'fmp_unknown'
+  | 'fmp_closed'
+  | DateErrorCode
+  | 'date_future'
+  | 'date_too_early'
+  | 'direction_invalid'
+  | 'deported_invalid'
+  | 'country_invalid'
+  | 'count_invalid'
+  | 'count_negative'
+  | 'count_not_integer'
+  | 'group_empty'
+  | 'group_too_large'
+  | 'vulnerability_exceeds'
+  | 'time_invalid'
+  | 'transport_invalid'
+  | 'reason_invalid'
+  | 'admin1_invalid'
+  | 'admin1_country_mismatch'
+  | 'text_too_long';
+
+export interface Problem {
+  /** Canonical column the problem is about (for group-level problems, the first count column). */
+  column: FmrField;
+  /** The offending value as received (stringified). */
+  value: string;
+  code: ProblemCode;
+  message_en: string;
+  message_fa: string;
+}
+
+/** Operating period of a flow monitoring point. Dates are ISO; bounds are explained per field. */
+export interface FmpInfo {
+  code: string;
+  /** First day the FMP operated (inclusive). Null/absent: no lower bound. */
+  opened?: string | null;
+  /** First day the FMP no longer operates (records on or after it are rejected). */
+  closed?: string | null;
+  /** Temporary closures; both ends inclusive, `to` null/absent = still closed. */
+  closures?: readonly { from: string; to?: string | null }[];
+}
+export type FmpRegistry = ReadonlyMap<string, FmpInfo>;
+
+/** Builds the FMP lookup that validateFmrRow takes (codes are matched case-insensitively). */
+export function makeFmpRegistry(fmps: Iterable<FmpInfo | string>): FmpRegistry {
+  const map = new Map<string, FmpInfo>();
+  for (const f of fmps) {
+    const info = typeof f === 'string' ? { code: f } : f;
+    map.set(info.code.trim().toLowerCase(), info);
+  }
+  return map;
+}
+
+/** Why an FMP was not operating on a date, or null when it was. */
+export function fmpClosedReason(info: FmpInfo, iso: string): string | null {
+  if (info.opened && iso < info.opened) return `opened on ${info.opened}`;
+  if (info.closed && iso >= info.closed) return `closed since ${info.closed}`;
+  for (const c of info.closures ?? []) {
+    if (iso >= c.from && (!c.to || iso <= c.to)) return c.to ? `closed from ${c.from} to ${c.to}` : `closed since ${c.from}`;
+  }
+  return null;
+}
+
+export interface ValidateOptions {
+  /** Today's date (ISO); later dates are rejected. Use todayIso() from platform/calendar. */
+  today: string;
+  /** Known FMPs with their operating periods. */
+  fmps: FmpRegistry;
+  /** Earliest acceptable date (default 2000-01-01). */
+  minDate?: string;
+  /** Calendar hint for dates (default auto: year 1300–1499 ⇒ Jalali). */
+  calendar?: CalendarHint;
+  /** Accept Excel serial numbers as dates (default false). */
+  excelSerialDates?: boolean;
+  /** Configured transport modes (default TRANSPORT_MODES). */
+  transportModes?: readonly string[];
+  /** Largest plausible group (default: no limit). */
+  maxGroupSize?: number;
+}
+
+export type RawValue = string | number | boolean | Date | null | undefined;
+export type RawRow = Readonly<Record<string, RawValue>>;
+
+export type ValidationResult = { ok: true; record: FmrRecord } | { ok: false; problems: Problem[] };
+
+// ---------------------------------------------------------------------------
+// Messages
+
+type Ctx = { col: FmrField; value: string; detail?: string; limit?: string | number };
+const colLabel = (c: FmrField, lang: 'en' | 'fa') => FMR_COLUMN_BY_KEY.get(c)!.label[lang];
+
+const MESSAGES: Record<ProblemCode, (c: Ctx) => [string, string]> = {
+  required: (c) => [`${colLabel(c.col, 'en')} is required.`, `${colLabel(c.col, 'fa')} الزامی است.`],
+  uuid_invalid: (c) => [`"${c.value}" is not a UUID (e.g. 3f2b8c4e-1d2a-4b6f-9e7d-0a1b2c3d4e5f).`, `«${c.value}» یک شناسه UUID معتبر نیست.`],
+  fmp_unknown: (c) => [`Unknown flow monitoring point "${c.value}".`, `نقطه پایش «${c.value}» شناخته نشد.`],
+  fmp_closed: (c) => [`Flow monitoring point "${c.value}" was not operating on that date (${c.detail}).`, `نقطه پایش «${c.value}» در آن تاریخ فعال نبود (${c.detail}).`],
+  date_empty: (c) => [`${colLabel(c.col, 'en')} is required.`, `${colLabel(c.col, 'fa')} الزامی است.`],
+  date_format: (c) => [`"${c.value}" is not a date; write YYYY-MM-DD (Gregorian) or YYYY/MM/DD (Jalali).`, `«${c.value}» تاریخ نیست؛ به شکل ۱۴۰۳/۰۱/۱۵ (شمسی) یا 2024-04-03 (میلادی) بنویسید.`],
+  date_invalid: (c) => [`Date "${c.value}" does not exist (${c.detail}).`, `تاریخ «${c.value}» وجود ندارد.`],
+  date_year_range: (c) => [`The year of "${c.value}" is out of range.`, `سال در «${c.value}» خارج از محدوده است.`],
+  date_calendar_mismatch: (c) => [`"${c.value}": ${c.detail}.`, `«${c.value}» با تقویم مورد انتظار (شمسی/میلادی) نمی‌خواند.`],
+  date_excel_not_allowed: (c) => [`"${c.value}" looks like an Excel date number; format the column as a date or write YYYY-MM-DD.`, `«${c.value}» شبیه عدد تاریخ اکسل است؛ ستون را به قالب تاریخ درآورید یا تاریخ را کامل بنویسید.`],
+  date_future: (c) => [`Date ${c.value} is in the future (today is ${c.limit}).`, `تاریخ ${c.value} در آینده است.`],
+  date_too_early: (c) => [`Date ${c.value} is before ${c.limit}.`, `تاریخ ${c.value} پیش از ${c.limit} است.`],
+  direction_invalid: (c) => [`Direction must be "in" or "out", not "${c.value}".`, `جهت باید «ورودی» (in) یا «خروجی» (out) باشد، نه «${c.value}».`],
+  deported_invalid: (c) => [`Deported must be yes, no or unknown, not "${c.value}".`, `ستون اخراجی باید yes، no یا unknown باشد، نه «${c.value}».`],
+  country_invalid: (c) => [`"${c.value}" is not an ISO 3166-1 alpha-3 country code (e.g. AFG, IRN).`, `«${c.value}» کد سه‌حرفی کشور (ISO 3166-1) نیست (مانند AFG یا IRN).`],
+  count_invalid: (c) => [`${colLabel(c.col, 'en')}: "${c.value}" is not a number.`, `${colLabel(c.col, 'fa')}: «${c.value}» عدد نیست.`],
+  count_negative: (c) => [`${colLabel(c.col, 'en')} cannot be negative (${c.value}).`, `${colLabel(c.col, 'fa')} نمی‌تواند منفی باشد (${c.value}).`],
+  count_not_integer: (c) => [`${colLabel(c.col, 'en')} must be a whole number (${c.value}).`, `${colLabel(c.col, 'fa')} باید عدد صحیح باشد (${c.value}).`],
+  group_empty: () => ['The group has no people: men + women + boys + girls is 0.', 'گروه هیچ نفری ندارد: مجموع مردان، زنان، پسران و دختران صفر است.'],
+  group_too_large: (c) => [`The group has ${c.value} people, more than the limit of ${c.limit}.`, `گروه ${c.value} نفر دارد که از سقف ${c.limit} بیشتر است.`],
+  vulnerability_exceeds: (c) => [`${colLabel(c.col, 'en')} (${c.value}) exceeds ${c.detail} (${c.limit}).`, `${colLabel(c.col, 'fa')} (${c.value}) از ${c.detail} (${c.limit}) بیشتر است.`],
+  time_invalid: (c) => [`"${c.value}" is not a time; write HH:MM (24-hour).`, `«${c.value}» ساعت نیست؛ به شکل ۱۴:۳۰ بنویسید.`],
+  transport_invalid: (c) => [`Unknown means of transport "${c.value}" (allowed: ${c.detail}).`, `وسیله نقلیه «${c.value}» شناخته نشد.`],
+  reason_invalid: (c) => [`Unknown reason code "${c.value}" (allowed: ${c.detail}).`, `کد دلیل «${c.value}» شناخته نشد.`],
+  admin1_invalid: (c) => [`"${c.value}" is not a valid ISO 3166-2 subdivision code${c.detail ? ` (${c.detail})` : ''}.`, `«${c.value}» کد معتبر استان (ISO 3166-2) نیست.`],
+  admin1_country_mismatch: (c) => [`Subdivision ${c.value} is not in country ${c.detail}.`, `استان ${c.value} در کشور ${c.detail} نیست.`],
+  text_too_long: (c) => [`${colLabel(c.col, 'en')} is longer than ${c.limit} characters.`, `${colLabel(c.col, 'fa')} بیش از ${c.limit} نویسه است.`],
+};
+
+/** Builds a Problem with both messages. Exported for importers that report their own problems. */
+export function problem(code: ProblemCode, column: FmrField, value: unknown, extra: { detail?: string; limit?: string | number } = {}): Problem {
+  const v = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
+  const [en, fa] = MESSAGES[code]({ col: column, value: v, ...extra });
+  return { column, value: v, code, message_en: en, message_fa: fa };
+}
+
+// ---------------------------------------------------------------------------
+// Value lookups (codes, English and Persian labels, common synonyms)
+
+const key = (s: string) => normalisePersian(toAsciiDigits(s)).toLowerCase();
+
+function lookupTable<T extends string>(labels: Record<T, { en: string; fa: string }>, synonyms: Record<string, T> = {}): Map<string, T> {
+  const m = new Map<string, T>();
+  for (const code of Object.keys(labels) as T[]) {
+    m.set(key(code), code);
+    m.set(key(labels[code].en), code);
+    m.set(key(labels[code].fa), code);
+  }
+  for (const [s, code] of Object.entries(synonyms)) m.set(key(s), code);
+  return m;
+}
+
+const DIRECTION_LOOKUP = lookupTable<Direction>(VALUE_LABELS.direction, {
+  inflow: 'in', incoming: 'in', entry: 'in', ورود: 'in', ورودی: 'in', وارده: 'in',
+  outflow: 'out', outgoing: 'out', exit: 'out', خروج: 'out', خروجی: 'out',
+});
+const DEPORTED_LOOKUP = lookupTable<Deported>(VALUE_LABELS.deported, {
+  y: 'yes', true: 'yes', '1': 'yes', بله: 'yes', بلی: 'yes', آری: 'yes',
+  n: 'no', false: 'no', '0': 'no', خیر: 'no', نه: 'no', spontaneous: 'no',
+  'do not know': 'unknown', "don't know": 'unknown', dk: 'unknown', نمی‌دانم: 'unknown', نامشخص: 'unknown',
+});
+const TRANSPORT_LOOKUP = lookupTable(VALUE_LABELS.transport, { 'on foot': 'on_foot', walking: 'on_foot', foot: 'on_foot', ماشین: 'car', خودرو: 'car', کشتی: 'boat', قایق: 'boat' });
+const REASON_LOOKUP = lookupTable(VALUE_LABELS.reasons);
+
+const COUNTRY_LOOKUP = new Map<string, string>();
+for (const c of COUNTRIES.values()) {
+  COUNTRY_LOOKUP.set(key(c.en), c.a3);
+  COUNTRY_LOOKUP.set(key(c.fa), c.a3);
+  if (c.iso_en) COUNTRY_LOOKUP.set(key(c.iso_en), c.a3);
+}
+const NATIONALITY_LOOKUP = new Map(COUNTRY_LOOKUP);
+for (const c of EXTRA_NATIONALITIES.values()) {
+  NATIONALITY_LOOKUP.set(key(c.en), c.a3);
+  NATIONALITY_LOOKUP.set(key(c.fa), c.a3);
+}
+
+/** Resolves a country code or name (English or Persian) to an alpha-3 code, or null. */
+export function resolveCountry(value: string, allowExtra = false): string | null {
+  const v = toAsciiDigits(value).trim();
+  const up = v.toUpperCase();
+  if (/^[A-Z]{3}$/.test(up)) {
+    if (COUNTRIES.has(up) || (allowExtra && EXTRA_NATIONALITIES.has(up))) return up;
+    return null;
+  }
+  return (allowExtra ? NATIONALITY_LOOKUP : COUNTRY_LOOKUP).get(key(v)) ?? null;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Lower-cases a UUID and strips an ODK/Kobo `uuid:` prefix; null when it is not a UUID. */
+export function normaliseUuid(value: string): string | null {
+  let v = value.trim().toLowerCase();
+  if (v.startsWith('uuid:')) v = v.slice(5);
+  return UUID_RE.test(v) ? v : null;
+}
+
+type CountParse = { ok: true; n: number } | { ok: false; code: 'count_invalid' | 'count_negative' | 'count_not_integer' };
+
+/** Parses a count: non-negative integer, Persian/Arabic digits allowed, `12.0` accepted. */
+export function parseCount(value: RawValue): CountParse {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { ok: false, code: 'count_invalid' };
+    if (value < 0) return { ok: false, code: 'count_negative' };
+    if (!Number.isInteger(value)) return { ok: false, code: 'count_not_integer' };
+    return { ok: true, n: value };
+  }
+  if (typeof value !== 'string') return { ok: false, code: 'count_invalid' };
+  const s = toAsciiDigits(value).trim().replace(/^\+/, '');
+  const m = /^(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(s);
+  if (!m) return { ok: false, code: 'count_invalid' };
+  const n = Number(m[2]!.replace(/,/g, ''));
+  if (m[1] && (n > 0 || (m[3] && /[1-9]/.test(m[3])))) return { ok: false, code: 'count_negative' };
+  if (m[3] && /[1-9]/.test(m[3])) return { ok: false, code: 'count_not_integer' };
+  if (!Number.isSafeInteger(n)) return { ok: false, code: 'count_invalid' };
+  return { ok: true, n };
+}
+
+/** Parses HH:MM or H:MM(:SS), also the time part of an ISO date-time; returns HH:MM or null. */
+export function parseTime(value: string): string | null {
+  const s = toAsciiDigits(value).trim();
+  const m = /^(?:\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (!m) return null;
+  const h = +m[1]!, min = +m[2]!;
+  if (h > 23 || min > 59) return null;
+  return (h < 10 ? '0' : '') + h + ':' + m[2];
+}
+
+const ADMIN1_RE = /^([A-Z]{2})-([A-Z0-9]{1,3})$/;
+
+// ---------------------------------------------------------------------------
+// The validator
+
+const isBlank = (v: RawValue) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+const asText = (v: RawValue): string => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v));
+
+const TEXT_LIMITS = { enumerator: 100, note: 2000, origin_admin1: 100, destination_admin1: 100 } as const;
+
+/** Validates and normalises one raw row. Unknown keys are ignored. */
+export function validateFmrRow(raw: RawRow, options: ValidateOptions): ValidationResult {
+  const problems: Problem[] = [];
+  const minDate = options.minDate ?? '2000-01-01';
+  const transportModes = options.transportModes ?? TRANSPORT_MODES;
+
+  // id
+  let id = '';
+  if (isBlank(raw.id)) problems.push(problem('required', 'id', raw.id));
+  else {
+    const u = normaliseUuid(asText(raw.id));
+    if (u) id = u;
+    else problems.push(problem('uuid_invalid', 'id', raw.id));
+  }
+
+  // date (parsed before fmp so that the FMP's operating period can be checked)
+  let date = '';
+  if (isBlank(raw.date)) problems.push(problem('required', 'date', raw.date));
+  else {
+    const dv = typeof raw.date === 'boolean' ? String(raw.date) : raw.date;
+    const d = parseDate(dv, { calendar: options.calendar, excelSerial: options.excelSerialDates });
+    if (!d.ok) problems.push(problem(d.code, 'date', raw.date, { detail: d.reason }));
+    else if (d.iso > options.today) problems.push(problem('date_future', 'date', d.iso, { limit: options.today }));
+    else if (d.iso < minDate) problems.push(problem('date_too_early', 'date', d.iso, { limit: minDate }));
+    else date = d.iso;
+  }
+
+  // fmp
+  let fmp = '';
+  if (isBlank(raw.fmp)) problems.push(problem('required', 'fmp', raw.fmp));
+  else {
+    const code = normalisePersian(asText(raw.fmp), { asciiDigits: true }).toLowerCase();
+    const info = options.fmps.get(code);
+    if (!info) problems.push(problem('fmp_unknown', 'fmp', raw.fmp));
+    else {
+      fmp = info.code;
+      const closed = date ? fmpClosedReason(info, date) : null;
+      if (closed) problems.push(problem('fmp_closed', 'fmp', info.code, { detail: closed }));
+    }
+  }
+
+  // direction, deported
+  const direction = enumField(raw, 'direction', DIRECTION_LOOKUP, 'direction_invalid', problems) as Direction | null;
+  const deported = enumField(raw, 'deported', DEPORTED_LOOKUP, 'deported_invalid', problems) as Deported | null;
+
+  // nationality
+  let nationality = '';
+  if (isBlank(raw.nationality)) problems.push(problem('required', 'nationality', raw.nationality));
+  else {
+    const c = resolveCountry(asText(raw.nationality), true);
+    if (c) nationality = c;
+    else problems.push(problem('country_invalid', 'nationality', raw.nationality));
+  }
+
+  // counts
+  const counts: Record<CountField, number> = { men: 0, women: 0, boys: 0, girls: 0 };
+  let countsOk = true;
+  for (const f of ['men', 'women', 'boys', 'girls'] as const) {
+    if (isBlank(raw[f])) {
+      problems.push(problem('required', f, raw[f]));
+      countsOk = false;
+      continue;
+    }
+    const c = parseCount(raw[f]);
+    if (c.ok) counts[f] = c.n;
+    else {
+      problems.push(problem(c.code, f, raw[f]));
+      countsOk = false;
+    }
+  }
+  const total = counts.men + counts.women + counts.boys + counts.girls;
+  if (countsOk && total === 0) problems.push(problem('group_empty', 'men', 0));
+  if (countsOk && options.maxGroupSize !== undefined && total > options.maxGroupSize) {
+    problems.push(problem('group_too_large', 'men', total, { limit: options.maxGroupSize }));
+  }
+
+  // optional: time
+  let time: string | null = null;
+  if (!isBlank(raw.time)) {
+    time = parseTime(asText(raw.time));
+    if (time === null) problems.push(problem('time_invalid', 'time', raw.time));
+  }
+
+  // optional: transport (configured list)
+  let transport: string | null = null;
+  if (!isBlank(raw.transport)) {
+    const v = asText(raw.transport);
+    const k = key(v);
+    const code = transportModes.find((m) => m === k) ?? TRANSPORT_LOOKUP.get(k);
+    if (code && transportModes.includes(code)) transport = code;
+    else problems.push(problem('transport_invalid', 'transport', v, { detail: transportModes.join(', ') }));
+  }
+
+  // optional: reasons (multi-select)
+  const reasons: Reason[] = [];
+  if (!isBlank(raw.reasons)) {
+    const v = asText(raw.reasons);
+    const whole = REASON_LOOKUP.get(key(v));
+    const tokens = whole ? [v] : /[;,،]/.test(v) ? v.split(/[;,،]/) : v.trim().split(/\s+/);
+    for (const t of tokens) {
+      if (t.trim() === '') continue;
+      const r = REASON_LOOKUP.get(key(t));
+      if (!r) problems.push(problem('reason_invalid', 'reasons', t.trim(), { detail: REASON_CODES.join(', ') }));
+      else if (!reasons.includes(r)) reasons.push(r);
+    }
+  }
+
+  // optional: origin/destination
+  const country = (f: 'origin_country' | 'destination_country'): string | null => {
+    if (isBlank(raw[f])) return null;
+    const c = resolveCountry(asText(raw[f]));
+    if (!c) problems.push(problem('country_invalid', f, raw[f]));
+    return c;
+  };
+  const origin_country = country('origin_country');
+  const destination_country = country('destination_country');
+  const origin_admin1 = admin1(raw, 'origin_admin1', origin_country, problems);
+  const destination_admin1 = admin1(raw, 'destination_admin1', destination_country, problems);
+
+  // optional: vulnerabilities
+  const vuln: Record<VulnerabilityField, number | null> = { uasc: null, pregnant_lactating: null, elderly: null, disabled: null, medical: null };
+  for (const f of ['uasc', 'pregnant_lactating', 'elderly', 'disabled', 'medical'] as const) {
+    if (isBlank(raw[f])) continue;
+    const c = parseCount(raw[f]);
+    if (c.ok) vuln[f] = c.n;
+    else problems.push(problem(c.code, f, raw[f]));
+  }
+  if (countsOk) {
+    const caps: [VulnerabilityField, number, string][] = [
+      ['uasc', counts.boys + counts.girls, 'boys + girls'],
+      ['pregnant_lactating', counts.women + counts.girls, 'women + girls'],
+      ['elderly', counts.men + counts.women, 'men + women'],
+      ['disabled', total, 'the group total'],
+      ['medical', total, 'the group total'],
+    ];
+    for (const [f, cap, what] of caps) {
+      const n = vuln[f];
+      if (n !== null && n > cap) problems.push(problem('vulnerability_exceeds', f, n, { detail: what, limit: cap }));
+    }
+  }
+
+  // optional: text
+  const text = (f: 'enumerator' | 'note'): string | null => {
+    if (isBlank(raw[f])) return null;
+    const t = normalisePersian(asText(raw[f]), { asciiDigits: true });
+    if (t.length > TEXT_LIMITS[f]) problems.push(problem('text_too_long', f, t.slice(0, 40) + '…', { limit: TEXT_LIMITS[f] }));
+    return t === '' ? null : t;
+  };
+  const enumerator = text('enumerator');
+  const note = text('note');
+
+  if (problems.length > 0) {
+    // Report in column order (the date is checked before the FMP, but comes after it).
+    problems.sort((a, b) => FMR_FIELDS.indexOf(a.column) - FMR_FIELDS.indexOf(b.column));
+    return { ok: false, problems };
+  }
+  return {
+    ok: true,
+    record: {
+      id,
+      fmp,
+      date,
+      direction: direction!,
+      nationality,
+      ...counts,
+      deported: deported!,
+      time,
+      transport,
+      reasons,
+      origin_country,
+      origin_admin1,
+      destination_country,
+      destination_admin1,
+      ...vuln,
+      enumerator,
+      note,
+    },
+  };
+}
+
+function enumField(raw: RawRow, f: 'direction' | 'deported', table: Map<string, string>, code: ProblemCode, problems: Problem[]): string | null {
+  if (isBlank(raw[f])) {
+    problems.push(problem('required', f, raw[f]));
+    return null;
+  }
+  const v = table.get(key(asText(raw[f])));
+  if (!v) problems.push(problem(code, f, raw[f]));
+  return v ?? null;
+}
+
+function admin1(raw: RawRow, f: 'origin_admin1' | 'destination_admin1', country: string | null, problems: Problem[]): string | null {
+  if (isBlank(raw[f])) return null;
+  const v = normalisePersian(asText(raw[f]), { asciiDigits: true });
+  const m = ADMIN1_RE.exec(v.toUpperCase());
+  if (!m) {
+    // A free name (not a code). Anything shaped like a code but wrong is caught above.
+    if (/^[A-Za-z]{2}-/.test(v)) {
+      problems.push(problem('admin1_invalid', f, v));
+      return null;
+    }
+    if (v.length > TEXT_LIMITS[f]) problems.push(problem('text_too_long', f, v.slice(0, 40) + '…', { limit: TEXT_LIMITS[f] }));
+    return v;
+  }
+  const [, a2, sub] = m;
+  const code = m[0];
+  if (!COUNTRY_ALPHA2.has(a2!)) {
+    problems.push(problem('admin1_invalid', f, v, { detail: `no country ${a2}` }));
+    return null;
+  }
+  // Iran's provinces were renumbered on 2020-11-24: IR-00…IR-30 now; IR-31/IR-32 only
+  // existed in the old scheme (see shared/reference/README.md).
+  if (a2 === 'IR' && !(/^\d{2}$/.test(sub!) && +sub! <= 30)) {
+    problems.push(problem('admin1_invalid', f, v, { detail: 'Iranian provinces are IR-00 to IR-30 since the 2020 renumbering' }));
+    return null;
+  }
+  if (country) {
+    const c = COUNTRIES.get(country);
+    if (c && c.a2 !== a2) {
+      problems.push(problem('admin1_country_mismatch', f, code, { detail: country }));
+      return null;
+    }
+  }
+  return code;
+}
