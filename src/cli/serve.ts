@@ -42,5 +42,7 @@ export async function serve(config: Config) {
   } else {
     console.log(`Sign in at ${config.publicUrl}/sign-in`);
   }
+  const flows = await db.one('SELECT EXISTS (SELECT 1 FROM fmr_records) AS any');
+  if (!flows?.any) console.log('No flow data yet: `npx marz demo` loads two years of synthetic data (labelled SYNTHETIC) to explore.');
   console.log('Press Ctrl+C to stop.');
 }
