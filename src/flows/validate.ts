@@ -159,7 +159,9 @@ export function problem(code: ProblemCode, column: FmrField, value: unknown, ext
 // ---------------------------------------------------------------------------
 // Value lookups (codes, English and Persian labels, common synonyms)
 
-const key = (s: string) => normalisePersian(toAsciiDigits(s)).toLowerCase();
+function key(s: string): string {
+  return /^[a-z0-9_]+$/.test(s) ? s : normalisePersian(toAsciiDigits(s)).toLowerCase();
+}
 
 function lookupTable<T extends string>(labels: Record<T, { en: string; fa: string }>, synonyms: Record<string, T> = {}): Map<string, T> {
   const m = new Map<string, T>();
@@ -365,14 +367,8 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
   }
 
   // optional: origin/destination
-  const country = (f: 'origin_country' | 'destination_country'): string | null => {
-    if (isBlank(raw[f])) return null;
-    const c = resolveCountry(asText(raw[f]));
-    if (!c) problems.push(problem('country_invalid', f, raw[f]));
-    return c;
-  };
-  const origin_country = country('origin_country');
-  const destination_country = country('destination_country');
+  const origin_country = countryField(raw, 'origin_country', problems);
+  const destination_country = countryField(raw, 'destination_country', problems);
   const origin_admin1 = admin1(raw, 'origin_admin1', origin_country, problems);
   const destination_admin1 = admin1(raw, 'destination_admin1', destination_country, problems);
 
@@ -399,14 +395,8 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
   }
 
   // optional: text
-  const text = (f: 'enumerator' | 'note'): string | null => {
-    if (isBlank(raw[f])) return null;
-    const t = normalisePersian(asText(raw[f]), { asciiDigits: true });
-    if (t.length > TEXT_LIMITS[f]) problems.push(problem('text_too_long', f, t.slice(0, 40) + '…', { limit: TEXT_LIMITS[f] }));
-    return t === '' ? null : t;
-  };
-  const enumerator = text('enumerator');
-  const note = text('note');
+  const enumerator = textField(raw, 'enumerator', problems);
+  const note = textField(raw, 'note', problems);
 
   if (problems.length > 0) {
     // Report in column order (the date is checked before the FMP, but comes after it).
@@ -435,6 +425,20 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
       note,
     },
   };
+}
+
+function countryField(raw: RawRow, f: 'origin_country' | 'destination_country', problems: Problem[]): string | null {
+  if (isBlank(raw[f])) return null;
+  const c = resolveCountry(asText(raw[f]));
+  if (!c) problems.push(problem('country_invalid', f, raw[f]));
+  return c;
+}
+
+function textField(raw: RawRow, f: 'enumerator' | 'note', problems: Problem[]): string | null {
+  if (isBlank(raw[f])) return null;
+  const t = normalisePersian(asText(raw[f]), { asciiDigits: true });
+  if (t.length > TEXT_LIMITS[f]) problems.push(problem('text_too_long', f, t.slice(0, 40) + '…', { limit: TEXT_LIMITS[f] }));
+  return t === '' ? null : t;
 }
 
 function enumField(raw: RawRow, f: 'direction' | 'deported', table: Map<string, string>, code: ProblemCode, problems: Problem[]): string | null {

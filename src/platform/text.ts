@@ -54,6 +54,8 @@ const ARABIC_TO_PERSIAN: Record<string, string> = {
   '\u0643': '\u06A9', // ك ARABIC LETTER KAF → ک KEHEH
 };
 const ARABIC_LETTERS = /[\u064A\u0649\u0643]/g;
+// Anything normalisePersian might change: Arabic letters, whitespace, invisible marks.
+const NEEDS_WORK = /[\u064A\u0649\u0643\s\uFEFF\u200B-\u200F\u061C\u202A-\u202E\u2066-\u2069]/;
 
 // Invisible characters that are never wanted at either end of a value: BOM / zero-width
 // no-break space, LRM, RLM, ALM, bidi embeddings/overrides/isolates, ZWSP, ZWJ and ZWNJ.
@@ -74,6 +76,8 @@ export interface NormaliseOptions {
  *   next to a space; repeated ZWNJs collapse to one. A ZWNJ inside a word (می‌خواهم) is kept.
  */
 export function normalisePersian(s: string, options: NormaliseOptions = {}): string {
+  // Fast path: nothing to replace, trim or collapse (typical of codes, numbers and dates).
+  if (!NEEDS_WORK.test(s)) return options.asciiDigits ? toAsciiDigits(s) : s;
   let out = s.replace(ARABIC_LETTERS, (ch) => ARABIC_TO_PERSIAN[ch]!);
   if (out.includes('\uFEFF')) out = out.replace(/\uFEFF/g, '');
   out = out.replace(/\s+/g, ' ');
