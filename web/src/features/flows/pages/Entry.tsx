@@ -1,0 +1,372 @@
+// The FMR entry form for enumerators (flows.submit). Mobile-first; every save goes to the
+// offline queue first and is then sent (see queue.ts), so nothing typed at a border post
+// without a connection is lost, and nothing is counted twice.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useT } from '../../../app/useT.ts';
+import { useAuth } from '../../../app/auth.tsx';
+import { formatDate, formatNumber, sortByName, today } from '../../../app/format.ts';
+import { nameOf, type Fmp } from '../../../app/types.ts';
+import { DateInput } from '../../../components/DateInput.tsx';
+import { FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
+import { PageHeader, usePageTitle } from '../../../components/ui.tsx';
+import { useFmps, useProvinces } from '../../places/api.ts';
+import { COUNTS, DEPORTED, DIRECTIONS, REASONS, TRANSPORT, VULNERABILITIES, countryLabel } from '../codes.ts';
+import { CountField, CountrySelect, PendingBadge, parseCount } from '../components.tsx';
+import { discard, enqueue, flush, useQueue, type QueueEntry } from '../queue.ts';
+import type { FmrInput } from '../api.ts';
+import '../flows.css';
+
+type Counts = Record<(typeof COUNTS)[number] | (typeof VULNERABILITIES)[number], string>;
+const EMPTY_COUNTS: Counts = { men: '', women: '', boys: '', girls: '', uasc: '', pregnant_lactating: '', elderly: '', disabled: '', medical: '' };
+const LAST_FMP = 'marz.flows.lastFmp';
+const FMP_CACHE = 'marz.flows.fmps';
+
+interface FormState {
+  id: string | null;
+  fmp: string;
+  direction: string;
+  nationality: string;
+  deported: string;
+  transport: string;
+  reasons: string[];
+  origin_country: string;
+  origin_admin1: string;
+  destination_country: string;
+  destination_admin1: string;
+  note: string;
+  counts: Counts;
+}
+
+function blank(keep?: Partial<FormState>): FormState {
+  let fmp = '';
+  try {
+    fmp = localStorage.getItem(LAST_FMP) ?? '';
+  } catch {
+    /* storage disabled */
+  }
+  return { id: null, fmp, direction: '', nationality: '', deported: '', transport: '', reasons: [], origin_country: '', origin_admin1: '', destination_country: '', destination_admin1: '', note: '', counts: { ...EMPTY_COUNTS }, ...keep };
+}
+
+/** The FMP list, kept in this browser so that the form still works after a reload without a connection. */
+function useFmpList(): Fmp[] {
+  const q = useFmps();
+  const [cached] = useState<Fmp[]>(() => {
+    try {
+      return JSON.parse(localStorage.getItem(FMP_CACHE) ?? '[]');
+    } catch {
+      return [];
+    }
+  });
+  useEffect(() => {
+    if (q.data) {
+      try {
+        localStorage.setItem(FMP_CACHE, JSON.stringify(q.data));
+      } catch {
+        /* full */
+      }
+    }
+  }, [q.data]);
+  return q.data ?? cached;
+}
+
+export default function Entry() {
+  const { t, locale } = useT();
+  const { user } = useAuth();
+  usePageTitle(t('flows.entry.title'));
+  const fmps = useFmpList();
+  const provinces = useProvinces();
+  const queue = useQueue(user?.id);
+  const [v, setV] = useState<FormState>(() => blank());
+  const [date, setDate] = useState<{ iso: string | null; valid: boolean }>({ iso: today(), valid: true });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ kind: 'success' | 'error' | 'info'; text: string } | null>(null);
+  const [sendingNow, setSendingNow] = useState(false);
+  const firstCount = useRef<HTMLDivElement>(null);
+
+  const active = sortByName(fmps.filter((f) => f.active), locale);
+  const set = <K extends keyof FormState>(k: K) => (x: FormState[K]) => setV((s) => ({ ...s, [k]: x }));
+  const setCount = (k: keyof Counts) => (x: string) => setV((s) => ({ ...s, counts: { ...s.counts, [k]: x } }));
+  const n = Object.fromEntries(Object.entries(v.counts).map(([k, x]) => [k, parseCount(x)])) as Record<keyof Counts, number | null>;
+  const total = COUNTS.reduce((a, k) => a + (n[k] ?? 0), 0);
+
+  const send = async () => {
+    if (!user) return;
+    setSendingNow(true);
+    try {
+      const r = await flush(user.id);
+      if (r.error) setMessage({ kind: 'info', text: t('flows.entry.savedOffline') });
+      else if (r.invalid) setMessage({ kind: 'error', text: t('flows.entry.someInvalid', { count: r.invalid }) });
+      else if (r.sent) setMessage({ kind: 'success', text: t('flows.entry.sent', { count: r.sent }) });
+    } finally {
+      setSendingNow(false);
+    }
+  };
+
+  const validate = (): Record<string, string> => {
+    const e: Record<string, string> = {};
+    if (!v.fmp) e.fmp = t('flows.errors.fmp');
+    else if (!active.some((f) => f.code === v.fmp)) e.fmp = t('flows.errors.fmpClosed');
+    if (!date.valid) e.date = t('date.errors.invalid');
+    else if (!date.iso) e.date = t('form.required');
+    else if (date.iso > today()) e.date = t('flows.errors.dateFuture', { today: formatDate(today(), locale) });
+    if (!v.direction) e.direction = t('flows.errors.direction');
+    if (!v.nationality) e.nationality = t('flows.errors.nationality');
+    if (!v.deported) e.deported = t('flows.errors.deported');
+    let countsOk = true;
+    for (const k of [...COUNTS, ...VULNERABILITIES]) {
+      if (n[k] === null) {
+        e[k] = t('flows.errors.count');
+        countsOk = false;
+      }
+    }
+    if (countsOk && total === 0) e.counts = t('flows.errors.groupEmpty');
+    if (countsOk) {
+      const caps: Record<(typeof VULNERABILITIES)[number], number> = {
+        uasc: n.boys! + n.girls!,
+        pregnant_lactating: n.women! + n.girls!,
+        elderly: n.men! + n.women!,
+        disabled: total,
+        medical: total,
+      };
+      for (const k of VULNERABILITIES) if (n[k]! > caps[k]) e[k] = t(`flows.errors.exceeds.${k}`, { max: formatNumber(caps[k], locale) });
+    }
+    if (v.note.length > 2000) e.note = t('flows.errors.noteLong');
+    return e;
+  };
+
+  const submit = async (ev: FormEvent) => {
+    ev.preventDefault();
+    if (!user) return;
+    const e = validate();
+    setErrors(e);
+    if (Object.keys(e).length) {
+      setMessage({ kind: 'error', text: t('form.fixErrors') });
+      return;
+    }
+    const id = v.id ?? crypto.randomUUID();
+    const record: FmrInput = { id, fmp: v.fmp, date: date.iso!, direction: v.direction, nationality: v.nationality, men: n.men!, women: n.women!, boys: n.boys!, girls: n.girls!, deported: v.deported };
+    if (v.transport) record.transport = v.transport;
+    if (v.reasons.length) record.reasons = v.reasons;
+    if (v.origin_country) record.origin_country = v.origin_country;
+    if (v.origin_admin1.trim()) record.origin_admin1 = v.origin_admin1.trim();
+    if (v.destination_country) record.destination_country = v.destination_country;
+    if (v.destination_admin1.trim()) record.destination_admin1 = v.destination_admin1.trim();
+    for (const k of VULNERABILITIES) if (v.counts[k].trim()) record[k] = n[k]!;
+    if (v.note.trim()) record.note = v.note.trim();
+    try {
+      enqueue(record, user.id);
+    } catch {
+      setMessage({ kind: 'error', text: t('flows.entry.storageFailed') });
+      return;
+    }
+    try {
+      localStorage.setItem(LAST_FMP, v.fmp);
+    } catch {
+      /* ignore */
+    }
+    // Ready for the next group at the same point, day and direction.
+    setV(blank({ fmp: v.fmp, direction: v.direction }));
+    setErrors({});
+    setMessage({ kind: 'info', text: t('flows.entry.queued') });
+    firstCount.current?.querySelector('input')?.focus();
+    await send();
+  };
+
+  const edit = (entry: QueueEntry) => {
+    const r = entry.record;
+    const c = (x: number | undefined) => (x === undefined ? '' : String(x));
+    setV({
+      id: r.id,
+      fmp: r.fmp,
+      direction: r.direction,
+      nationality: r.nationality,
+      deported: r.deported,
+      transport: r.transport ?? '',
+      reasons: r.reasons ?? [],
+      origin_country: r.origin_country ?? '',
+      origin_admin1: r.origin_admin1 ?? '',
+      destination_country: r.destination_country ?? '',
+      destination_admin1: r.destination_admin1 ?? '',
+      note: r.note ?? '',
+      counts: { men: c(r.men), women: c(r.women), boys: c(r.boys), girls: c(r.girls), uasc: c(r.uasc), pregnant_lactating: c(r.pregnant_lactating), elderly: c(r.elderly), disabled: c(r.disabled), medical: c(r.medical) },
+    });
+    setDate({ iso: r.date, valid: true });
+    setMessage({ kind: 'info', text: t('flows.entry.editing') });
+    window.scrollTo(0, 0);
+  };
+
+  const admin1 = (which: 'origin' | 'destination') => {
+    const country = which === 'origin' ? v.origin_country : v.destination_country;
+    const key = which === 'origin' ? 'origin_admin1' : 'destination_admin1';
+    const label = t(`flows.fields.${key}`);
+    if (country === 'IRN')
+      return (
+        <SelectField
+          label={label}
+          value={v[key]}
+          onChange={set(key)}
+          placeholder={t('flows.common.notKnown')}
+          options={sortByName(provinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))}
+        />
+      );
+    return <TextField label={label} value={v[key]} onChange={set(key)} hint={t('flows.entry.admin1Hint')} disabled={!country} />;
+  };
+
+  const radios = (name: 'direction' | 'deported', values: readonly string[]) => (
+    <fieldset className={errors[name] ? 'field-invalid' : undefined} aria-describedby={errors[name] ? `fmr-${name}-error` : undefined}>
+      <legend>
+        {t(`flows.fields.${name}`)}
+        <span className="required" aria-hidden="true">
+          {' '}*
+        </span>
+      </legend>
+      <div className="flows-choices">
+        {values.map((x) => (
+          <label key={x}>
+            <input type="radio" name={`fmr-${name}`} value={x} checked={v[name] === x} onChange={() => set(name)(x)} data-testid={`fmr-${name}-${x}`} />
+            {t(`flows.values.${name}.${x}`)}
+          </label>
+        ))}
+      </div>
+      {errors[name] && (
+        <p className="field-error" id={`fmr-${name}-error`}>
+          {errors[name]}
+        </p>
+      )}
+    </fieldset>
+  );
+
+  const waiting = queue.filter((e) => !e.problems);
+  const invalid = queue.filter((e) => e.problems);
+
+  return (
+    <section className="page flows-entry">
+      <PageHeader title={t('flows.entry.title')} subtitle={t('flows.entry.subtitle')} actions={<PendingBadge />} />
+      {message && <FormMessage kind={message.kind}>{message.text}</FormMessage>}
+      {v.id && <FormMessage kind="info">{t('flows.entry.editingId', { id: v.id.slice(0, 8) })}</FormMessage>}
+      <form onSubmit={submit} noValidate className="form" data-testid="fmr-form">
+        <SelectField
+          label={t('flows.fields.fmp')}
+          value={v.fmp}
+          onChange={set('fmp')}
+          required
+          error={errors.fmp}
+          placeholder={t('form.choosePlaceholder')}
+          options={active.map((f) => ({ value: f.code, label: nameOf(f, locale) }))}
+          data-testid="fmr-fmp"
+        />
+        <DateInput id="fmr-date" label={t('flows.fields.date')} value={date.iso} onChange={(iso, valid) => setDate({ iso, valid })} required error={errors.date} />
+        {radios('direction', DIRECTIONS)}
+        <CountrySelect label={t('flows.fields.nationality')} value={v.nationality} onChange={set('nationality')} required error={errors.nationality} placeholder={t('form.choosePlaceholder')} withExtra testId="fmr-nationality" />
+        <fieldset>
+          <legend>
+            {t('flows.entry.group')}
+            <span className="required" aria-hidden="true">
+              {' '}*
+            </span>
+          </legend>
+          <div className="flows-counts" ref={firstCount}>
+            {COUNTS.map((k) => (
+              <CountField key={k} label={t(`flows.fields.${k}`)} value={v.counts[k]} onChange={setCount(k)} error={errors[k]} testId={`fmr-${k}`} />
+            ))}
+          </div>
+          <p className="flows-total" aria-live="polite" data-testid="fmr-total">
+            {t('flows.entry.total', { n: formatNumber(total, locale) })}
+          </p>
+          {errors.counts && (
+            <p className="field-error" role="alert">
+              {errors.counts}
+            </p>
+          )}
+        </fieldset>
+        {radios('deported', DEPORTED)}
+        <SelectField
+          label={t('flows.fields.transport')}
+          value={v.transport}
+          onChange={set('transport')}
+          placeholder={t('flows.common.notKnown')}
+          options={TRANSPORT.map((x) => ({ value: x, label: t(`flows.values.transport.${x}`) }))}
+        />
+        <fieldset>
+          <legend>{t('flows.fields.reasons')}</legend>
+          <div className="flows-choices">
+            {REASONS.map((x) => (
+              <label key={x}>
+                <input type="checkbox" checked={v.reasons.includes(x)} onChange={(e) => set('reasons')(e.target.checked ? [...v.reasons, x] : v.reasons.filter((r) => r !== x))} />
+                {t(`flows.values.reasons.${x}`)}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('flows.entry.route')}</legend>
+          <div className="form-row">
+            <CountrySelect label={t('flows.fields.origin_country')} value={v.origin_country} onChange={(x) => setV((s) => ({ ...s, origin_country: x, origin_admin1: '' }))} placeholder={t('flows.common.notKnown')} />
+            {admin1('origin')}
+          </div>
+          <div className="form-row">
+            <CountrySelect label={t('flows.fields.destination_country')} value={v.destination_country} onChange={(x) => setV((s) => ({ ...s, destination_country: x, destination_admin1: '' }))} placeholder={t('flows.common.notKnown')} />
+            {admin1('destination')}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>{t('flows.entry.vulnerabilities')}</legend>
+          <div className="flows-vuln">
+            {VULNERABILITIES.map((k) => (
+              <CountField key={k} label={t(`flows.fields.${k}`)} value={v.counts[k]} onChange={setCount(k)} error={errors[k]} testId={`fmr-${k}`} />
+            ))}
+          </div>
+        </fieldset>
+        <TextField label={t('flows.fields.note')} value={v.note} onChange={set('note')} error={errors.note} hint={t('form.optional')} />
+        <div className="flows-sticky">
+          <button type="submit" className="btn btn-primary" data-testid="fmr-save">
+            {t('flows.entry.save')}
+          </button>
+          {v.id && (
+            <button type="button" className="btn" onClick={() => setV(blank({ fmp: v.fmp }))}>
+              {t('common.cancel')}
+            </button>
+          )}
+          <PendingBadge />
+        </div>
+      </form>
+
+      {queue.length > 0 && (
+        <section aria-labelledby="fmr-queue-title">
+          <h2 id="fmr-queue-title">{t('flows.queue.title')}</h2>
+          <p className="muted">{t('flows.queue.explain')}</p>
+          <button type="button" className="btn" onClick={() => void send()} disabled={sendingNow || waiting.length === 0}>
+            {sendingNow ? t('flows.queue.sending') : t('flows.queue.sendNow')}
+          </button>
+          <ul className="flows-queue-list">
+            {[...invalid, ...waiting].map((e) => (
+              <li key={e.id} data-testid="fmr-queued">
+                <strong>{nameOf(fmps.find((f) => f.code === e.record.fmp), locale) || e.record.fmp}</strong> · {formatDate(e.record.date, locale)} · {t(`flows.values.direction.${e.record.direction}`)} · {countryLabel(e.record.nationality, locale)} ·{' '}
+                {t('flows.entry.total', { n: formatNumber(e.record.men + e.record.women + e.record.boys + e.record.girls, locale) })}
+                {e.problems ? (
+                  <>
+                    <ul className="flows-problems">
+                      {e.problems.map((p, i) => (
+                        <li key={i}>{locale === 'fa' ? p.message_fa : p.message_en}</li>
+                      ))}
+                    </ul>
+                    <div className="row-actions">
+                      <button type="button" className="btn btn-small" onClick={() => edit(e)}>
+                        {t('flows.queue.correct')}
+                      </button>
+                      <button type="button" className="btn btn-small btn-danger" onClick={() => window.confirm(t('flows.queue.discardConfirm')) && discard(e.id)}>
+                        {t('flows.queue.discard')}
+                      </button>
+                    </div>
+                  </>
+                ) : (
+                  e.lastError && <p className="muted small">{e.lastError}</p>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </section>
+  );
+}

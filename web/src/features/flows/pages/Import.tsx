@@ -1,0 +1,187 @@
+// Imports (flows.import): upload a CSV/XLSX file with upload progress, then follow the server's
+// processing progress and read the report (every problem: row, column, value, reason).
+// A dry run only checks. Export links for records and daily aggregates are here too.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useT } from '../../../app/useT.ts';
+import { useAuth, useSessionQuery } from '../../../app/auth.tsx';
+import { get, ApiError } from '../../../app/api.ts';
+import { formatNumber } from '../../../app/format.ts';
+import { Checkbox, FormMessage, SelectField } from '../../../components/Field.tsx';
+import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
+import { flowsKeys, useMappings, type ImportJob } from '../api.ts';
+import '../flows.css';
+
+type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'processing'; job: ImportJob | null } | { kind: 'done'; job: ImportJob } | { kind: 'error'; message: string };
+
+function upload(file: File, query: string, csrf: string | undefined, locale: string, onProgress: (loaded: number, total: number) => void): Promise<{ job: string }> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/v1/flows/imports?${query}`);
+    if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
+    xhr.setRequestHeader('x-marz-locale', locale);
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      let body: any = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && body?.job) resolve(body);
+      else reject(new ApiError(xhr.status, body?.error?.code ?? `http_${xhr.status}`, body?.error?.message ?? `${xhr.status} ${xhr.statusText}`));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network'));
+    const form = new FormData();
+    form.append('file', file);
+    xhr.send(form);
+  });
+}
+
+export default function Import() {
+  const { t, locale } = useT();
+  const { can } = useAuth();
+  const session = useSessionQuery();
+  const qc = useQueryClient();
+  usePageTitle(t('flows.import.title'));
+  const mappings = useMappings();
+  const [file, setFile] = useState<File | null>(null);
+  const [dryRun, setDryRun] = useState(true);
+  const [mapping, setMapping] = useState('');
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const alive = useRef(true);
+  useEffect(() => () => void (alive.current = false), []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return setPhase({ kind: 'error', message: t('flows.import.chooseFile') });
+    if (!/\.(csv|xlsx|txt)$/i.test(file.name)) return setPhase({ kind: 'error', message: t('flows.import.badType') });
+    setPhase({ kind: 'uploading', loaded: 0, total: file.size });
+    try {
+      const qs = new URLSearchParams({ dry_run: String(dryRun) });
+      if (mapping) qs.set('mapping', mapping);
+      const { job } = await upload(file, qs.toString(), session.data?.csrf_token, locale, (loaded, total) => alive.current && setPhase({ kind: 'uploading', loaded, total }));
+      setPhase({ kind: 'processing', job: null });
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 500));
+        if (!alive.current) return;
+        const j = await get<ImportJob>(`/api/v1/flows/imports/jobs/${job}`);
+        if (j.status === 'running') setPhase({ kind: 'processing', job: j });
+        else {
+          setPhase({ kind: 'done', job: j });
+          if (j.report && !j.report.dry_run) void qc.invalidateQueries({ queryKey: flowsKeys.all });
+          return;
+        }
+      }
+    } catch (err) {
+      setPhase({ kind: 'error', message: err instanceof ApiError && err.status !== 0 ? err.message : t('flows.import.failed') });
+    }
+  };
+
+  const busy = phase.kind === 'uploading' || phase.kind === 'processing';
+  const pct = (a: number, b: number) => (b > 0 ? Math.min(1, a / b) : 0);
+  const report = phase.kind === 'done' ? phase.job.report : null;
+
+  return (
+    <section className="page">
+      <PageHeader title={t('flows.import.title')} subtitle={t('flows.import.subtitle')} />
+      <form className="form" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="import-file">{t('flows.import.file')}</label>
+          <input id="import-file" type="file" accept=".csv,.xlsx,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={busy} />
+          <p className="field-hint">{t('flows.import.fileHint')}</p>
+        </div>
+        <SelectField
+          label={t('flows.import.mapping')}
+          value={mapping}
+          onChange={setMapping}
+          placeholder={t('flows.import.canonical')}
+          options={(mappings.data ?? []).map((m) => ({ value: m.name, label: m.name }))}
+          hint={t('flows.import.mappingHint')}
+        />
+        <Checkbox label={t('flows.import.dryRun')} hint={t('flows.import.dryRunHint')} checked={dryRun} onChange={setDryRun} />
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {dryRun ? t('flows.import.check') : t('flows.import.import')}
+          </button>
+        </div>
+      </form>
+
+      {phase.kind === 'error' && <FormMessage>{phase.message}</FormMessage>}
+      {phase.kind === 'uploading' && (
+        <div role="status">
+          <p>{t('flows.import.uploading', { pct: formatNumber(pct(phase.loaded, phase.total), locale, { style: 'percent' }) })}</p>
+          <progress className="flows-progress" max={1} value={pct(phase.loaded, phase.total)} />
+        </div>
+      )}
+      {phase.kind === 'processing' && (
+        <div role="status">
+          <p>
+            {t('flows.import.processing', {
+              pct: formatNumber(pct(phase.job?.progress.bytes ?? 0, phase.job?.progress.totalBytes ?? 0), locale, { style: 'percent' }),
+              rows: formatNumber(phase.job?.progress.rows ?? 0, locale),
+            })}
+          </p>
+          <progress className="flows-progress" max={1} value={pct(phase.job?.progress.bytes ?? 0, phase.job?.progress.totalBytes ?? 0)} />
+        </div>
+      )}
+      {phase.kind === 'done' && phase.job.status === 'failed' && <FormMessage>{phase.job.error ?? t('flows.import.failed')}</FormMessage>}
+      {report && (
+        <section aria-labelledby="report-title">
+          <h2 id="report-title">{t('flows.import.report')}</h2>
+          <FormMessage kind={report.ok ? 'success' : 'error'}>
+            {report.ok
+              ? t(report.dry_run ? 'flows.import.okDry' : 'flows.import.ok', { rows: formatNumber(report.rows, locale), added: formatNumber(report.added, locale), present: formatNumber(report.present, locale) })
+              : t('flows.import.refused', { rows: formatNumber(report.rows, locale), n: formatNumber(report.problem_count, locale) })}
+          </FormMessage>
+          {report.problems.length > 0 && (
+            <TableWrap label={t('flows.import.report')}>
+              <table className="table" data-testid="import-problems">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('flows.import.row')}</th>
+                    <th scope="col">{t('flows.import.column')}</th>
+                    <th scope="col">{t('flows.import.value')}</th>
+                    <th scope="col">{t('flows.import.message')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.problems.map((p, i) => (
+                    <tr key={i}>
+                      <td className="num">{p.row === null ? '—' : formatNumber(p.row, locale, { useGrouping: false })}</td>
+                      <td dir="ltr">{p.column ?? '—'}</td>
+                      <td dir="auto">
+                        <bdi>{p.value ?? ''}</bdi>
+                      </td>
+                      <td>{locale === 'fa' ? p.message_fa : p.message_en}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+          {report.problem_count > report.problems.length && <p className="muted">{t('flows.import.more', { n: formatNumber(report.problem_count - report.problems.length, locale) })}</p>}
+        </section>
+      )}
+
+      {can('flows.export') && (
+        <section aria-labelledby="export-title">
+          <h2 id="export-title">{t('flows.export.title')}</h2>
+          <p className="muted">{t('flows.export.explain')}</p>
+          <ul>
+            {(['records', 'daily'] as const).flatMap((what) =>
+              (['csv', 'xlsx'] as const).map((format) => (
+                <li key={what + format}>
+                  <a href={`/api/v1/flows/export?${new URLSearchParams({ what, format, hxl: 'true', lang: locale })}`} download>
+                    {t(`flows.export.${what}`)} — {format.toUpperCase()} (HXL)
+                  </a>
+                </li>
+              )),
+            )}
+          </ul>
+        </section>
+      )}
+    </section>
+  );
+}
