@@ -28,11 +28,14 @@ export interface SessionInfo {
 }
 
 export async function findSession(q: Queryable, token: string): Promise<SessionInfo | null> {
+  // last_seen_at is refreshed at most once a minute, so reading pages does not rewrite the row each time.
   const { rows } = await q.query(
-    `UPDATE sessions s SET last_seen_at = now()
-       FROM users u
-      WHERE s.token_hash = $1 AND s.expires_at > now() AND u.id = s.user_id AND u.active
-      RETURNING s.id, s.csrf_token, u.id AS user_id, u.username, u.display_name, u.locale, u.agency_id`,
+    `WITH s AS (
+       SELECT s.id, s.csrf_token, s.last_seen_at, u.id AS user_id, u.username, u.display_name, u.locale, u.agency_id
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active),
+     touched AS (UPDATE sessions SET last_seen_at = now() WHERE id IN (SELECT id FROM s WHERE last_seen_at < now() - interval '1 minute'))
+     SELECT * FROM s`,
     [hashToken(token)],
   );
   const r = rows[0];
