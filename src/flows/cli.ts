@@ -140,7 +140,10 @@ export async function flowsCommand(args: string[], config: Config, withDatabase:
 export async function demoCommand(args: string[], config: Config, withDatabase: WithDb): Promise<number> {
   const { values } = parseArgs({ args, options: { records: { type: 'string' }, seed: { type: 'string', default: '1' }, 'end-date': { type: 'string' } } });
   const endDate = dateArg('end-date', values['end-date'], todayIso());
-  const records = values.records ? Number(values.records) : demoNaturalVolume({ endDate });
+  // Realistic scale is ~9 million records over two years; by default a 500,000-record sample
+  // (same shape, fewer groups) loads in a few minutes. --records sets the volume.
+  const natural = demoNaturalVolume({ endDate });
+  const records = values.records ? Number(values.records) : Math.min(500_000, natural);
   if (!Number.isInteger(records) || records <= 0 || records > 10_000_000) {
     console.error('--records must be a whole number from 1 to 10,000,000');
     return 2;
@@ -158,8 +161,10 @@ export async function demoCommand(args: string[], config: Config, withDatabase: 
     let added = 0;
     const days = new Map<string, { fmp: string; day: string }>();
     await db.tx(async (c) => {
+      // Capacities are scaled to the sample, so surges read against capacity as at full scale.
+      const fraction = Math.min(1, records / natural);
       for (const [code, capacity] of Object.entries(demoFmpCapacities)) {
-        await c.query('UPDATE fmps SET capacity_per_day = $2, alert_multiple = 3, alert_window_days = 7 WHERE code = $1', [code, capacity]);
+        await c.query('UPDATE fmps SET capacity_per_day = $2, alert_multiple = 3, alert_window_days = 7 WHERE code = $1', [code, Math.max(1, Math.round(capacity * fraction))]);
       }
       let batch: { record: any; province: string }[] = [];
       const flush = async () => {
@@ -180,7 +185,9 @@ export async function demoCommand(args: string[], config: Config, withDatabase: 
       await checkAlerts(c, [...days.values()]);
     });
     bar?.stop();
+    const pct = Math.round((records / natural) * 1000) / 10;
     console.log(`Loaded ${added} synthetic FMR records (note "SYNTHETIC") ending ${endDate}; ${records - added} were already there.`);
+    if (records < natural) console.log(`The sample is ${pct}% of realistic volume (${natural} records); FMP capacities were scaled to match. Use --records ${natural} for full scale.`);
     return 0;
   });
 }
