@@ -4,5 +4,6 @@ import { authCapability } from './platform/auth/routes.ts';
 import { adminCapability } from './admin/routes.ts';
 import { placesCapability } from './places/routes.ts';
 import { flowsCapability } from './flows/routes.ts';
+import { governanceCapability } from './governance/routes.ts';
 
-export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability];
+export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability];

@@ -9,6 +9,7 @@ import { createUser, createSetupToken, userCount } from '../platform/auth/identi
 import { backup, restore } from '../platform/db/backup.ts';
 import { cliActor } from '../platform/audit.ts';
 import { importCommand, exportCommand, flowsCommand, demoCommand } from '../flows/cli.ts';
+import { governanceCommand } from '../governance/cli.ts';
 
 export interface Command {
   usage?: string;
@@ -54,6 +55,7 @@ export const commands: Record<string, Command> = {
     usage: '  demo [--records N] [--seed S] [--end-date D]\n                             load synthetic flow data (two years at six crossings, labelled SYNTHETIC)',
     run: (args, config) => demoCommand(args, config, (c, n, fn) => withDatabase(c, n, async (db) => (await prepareDatabase(db), fn(db)))),
   },
+  governance: { usage: '  governance score-1072 FILE.json   score SDG 10.7.2 answers', run: (args) => governanceCommand(args, console) },
   migrate: {
     async run(_args, config) {
       return withDatabase(config, 'migrate', async (db) => {

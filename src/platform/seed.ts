@@ -5,6 +5,7 @@ import { migrate } from './db/migrate.ts';
 import { BUILTIN_ROLES, BUILTIN_AGENCIES } from './auth/permissions.ts';
 import { seedPlaces } from '../places/seed.ts';
 import { seedSurveyQuestions } from '../flows/survey.ts';
+import { seedGovernance } from '../governance/store.ts';
 
 export async function syncBuiltins(q: Queryable) {
   for (const r of BUILTIN_ROLES) {
@@ -21,6 +22,8 @@ export async function prepareDatabase(db: Database): Promise<{ migrated: string[
   const fresh = Number((await db.one('SELECT count(*) AS n FROM provinces'))!.n) === 0;
   await db.tx(async (c) => {
     await syncBuiltins(c);
+    // Shipped frameworks (SDG 10.7.2, GCM, MGI skeleton): idempotent, so new versions arrive with upgrades.
+    await seedGovernance(c);
     if (fresh) {
       for (const a of BUILTIN_AGENCIES) {
         await c.query('INSERT INTO agencies (code, name_en, name_fa, kind) VALUES ($1,$2,$3,$4) ON CONFLICT (code) DO NOTHING', [a.code, a.name_en, a.name_fa, a.kind]);

@@ -6,9 +6,11 @@ import type { FeatureModule } from '../app/registry.ts';
 import places from './places/index.ts';
 import admin from './admin/index.ts';
 import flows from './flows/index.ts';
+import governance from './governance/index.ts';
 
 export const features: FeatureModule[] = [
   places,
   flows,
+  governance,
   admin,
 ];
