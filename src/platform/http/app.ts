@@ -133,10 +133,14 @@ export async function buildApp(ctx: AppContext, capabilities: Capability[], opts
   for (const c of capabilities) await c.routes(api, ctx);
 
   if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, maxAge: '1h', immutable: false });
+    // Files are looked up on disk per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, { root: WEB_DIST, maxAge: '1h' });
   }
   app.setNotFoundHandler((req, reply) => {
-    if (req.method === 'GET' && !req.url.startsWith('/api/') && existsSync(WEB_DIST + 'index.html')) {
+    // Page addresses get the app; a missing file (a name with an extension) stays a 404.
+    const path = req.url.split('?')[0];
+    const page = !path.startsWith('/api/') && !/\.[A-Za-z0-9]+$/.test(path);
+    if (req.method === 'GET' && page && existsSync(WEB_DIST + 'index.html')) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return reply.status(404).send({ error: { code: 'not_found', message: t(req.locale ?? 'en', 'errors.not_found') } });

@@ -9,6 +9,7 @@ import { Guard, SESSION_KEY, SessionLocaleSync } from './auth.tsx';
 import { Shell } from './Shell.tsx';
 import { features } from '../features/index.ts';
 import { LoadingState } from '../components/States.tsx';
+import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import type { Locale } from './types.ts';
 
 const Home = lazy(() => import('../pages/Home.tsx'));
@@ -44,47 +45,49 @@ export function App({ queryClient, locale, messages }: { queryClient: QueryClien
       <I18nProvider initial={locale} initialMessages={messages}>
         <SessionLocaleSync />
         <BrowserRouter>
-          <Routes>
-            <Route
-              path="sign-in"
-              element={
-                <Suspense fallback={<LoadingState />}>
-                  <SignIn />
-                </Suspense>
-              }
-            />
-            <Route
-              path="setup"
-              element={
-                <Suspense fallback={<LoadingState />}>
-                  <Setup />
-                </Suspense>
-              }
-            />
-            <Route element={<Shell />}>
-              <Route index element={<Home />} />
+          <ErrorBoundary>
+            <Routes>
               <Route
-                path="account"
+                path="sign-in"
                 element={
-                  <Guard>
-                    <Account />
-                  </Guard>
+                  <Suspense fallback={<LoadingState />}>
+                    <SignIn />
+                  </Suspense>
                 }
               />
-              {featureRoutes.map(({ key, path, component: Page, access, permission }) => (
+              <Route
+                path="setup"
+                element={
+                  <Suspense fallback={<LoadingState />}>
+                    <Setup />
+                  </Suspense>
+                }
+              />
+              <Route element={<Shell />}>
+                <Route index element={<Home />} />
                 <Route
-                  key={key}
-                  path={path}
+                  path="account"
                   element={
-                    <Guard access={access} permission={permission}>
-                      <Page />
+                    <Guard>
+                      <Account />
                     </Guard>
                   }
                 />
-              ))}
-              <Route path="*" element={<NotFound />} />
-            </Route>
-          </Routes>
+                {featureRoutes.map(({ key, path, component: Page, access, permission }) => (
+                  <Route
+                    key={key}
+                    path={path}
+                    element={
+                      <Guard access={access} permission={permission}>
+                        <Page />
+                      </Guard>
+                    }
+                  />
+                ))}
+                <Route path="*" element={<NotFound />} />
+              </Route>
+            </Routes>
+          </ErrorBoundary>
         </BrowserRouter>
       </I18nProvider>
     </QueryClientProvider>

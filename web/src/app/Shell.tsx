@@ -9,6 +9,7 @@ import { formatDate, today } from './format.ts';
 import { visibleNav, type NavItem } from './registry.ts';
 import { features } from '../features/index.ts';
 import { LoadingState } from '../components/States.tsx';
+import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import type { Locale } from './types.ts';
 
 const HOME: NavItem = { to: '/', labelId: 'nav.home', access: 'public', order: 0 };
@@ -222,9 +223,11 @@ export function Shell() {
         )}
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
-        <Suspense fallback={<LoadingState />}>
-          <Outlet />
-        </Suspense>
+        <ErrorBoundary resetKey={location.pathname}>
+          <Suspense fallback={<LoadingState />}>
+            <Outlet />
+          </Suspense>
+        </ErrorBoundary>
       </main>
       <footer className="app-footer">
         <p>

@@ -16,13 +16,10 @@ interface FieldShellProps {
 export function FieldShell({ id, label, hint, error, required, children, className }: FieldShellProps) {
   return (
     <div className={`field${error ? ' field-invalid' : ''}${className ? ' ' + className : ''}`}>
-      <label htmlFor={id}>
+      {/* The asterisk of a required field is drawn by CSS (with empty alternative text): the
+          input's `required` already tells screen readers, and the label text stays clean. */}
+      <label htmlFor={id} className={required ? 'is-required' : undefined}>
         {label}
-        {required && (
-          <span className="required" aria-hidden="true">
-            {' '}*
-          </span>
-        )}
       </label>
       {children}
       {hint && !error && (

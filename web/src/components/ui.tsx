@@ -1,6 +1,6 @@
 // Small building blocks shared by pages: page header and title, dialog, scrollable table,
 // badges, back link.
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import { useIntl } from 'react-intl';
 import { Link } from 'react-router';
 
@@ -71,10 +71,25 @@ export function Dialog({ open, onClose, title, children, wide }: { open: boolean
   );
 }
 
-/** A table that scrolls sideways on narrow screens; the region is focusable so keyboards can scroll it. */
-export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+/**
+ * A table that fits phones: on narrow screens each row becomes a card whose cells carry their
+ * column's header (copied into data-label here, so pages write plain tables); with
+ * `stack={false}` it scrolls sideways instead. The region is focusable so keyboards can scroll it.
+ */
+export function TableWrap({ label, children, stack = true }: { label: string; children: ReactNode; stack?: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const table = ref.current?.querySelector('table');
+    if (!table || !stack) return;
+    const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+    for (const row of table.querySelectorAll('tbody tr')) {
+      [...row.children].forEach((cell, i) => {
+        if (heads[i] && cell.getAttribute('data-label') !== heads[i]) cell.setAttribute('data-label', heads[i]!);
+      });
+    }
+  });
   return (
-    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+    <div ref={ref} className={`table-wrap${stack ? ' table-stack' : ''}`} role="region" aria-label={label} tabIndex={0}>
       {children}
     </div>
   );

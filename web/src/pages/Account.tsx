@@ -64,7 +64,10 @@ function PasswordForm() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const set = (k: keyof typeof v) => (x: string) => setV((s) => ({ ...s, [k]: x }));
+  const set = (k: keyof typeof v) => (x: string) => {
+    setV((s) => ({ ...s, [k]: x }));
+    setErrors(({ [k]: _gone, ...rest }) => rest);
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { useT } from '../../app/useT.ts';
 import { ApiError } from '../../app/api.ts';
-import { formatCoord, formatDate, sortByName, today } from '../../app/format.ts';
+import { formatDate, formatNumber, sortByName, today } from '../../app/format.ts';
 import { nameOf, type Fmp } from '../../app/types.ts';
 import { parseDecimal } from '../../app/text.ts';
 import { FormMessage, SelectField, TextField } from '../../components/Field.tsx';
@@ -10,6 +10,12 @@ import { DateInput } from '../../components/DateInput.tsx';
 import { LAT_RANGE, LON_RANGE, usePlaceIndex, usePlacesMutations, type FmpInput } from './api.ts';
 
 const CODE_RE = /^[a-z0-9][a-z0-9_-]*$/;
+/** Form field → the API's field name (errors are keyed by the latter). */
+const FIELD_OF: Record<string, string> = { poe: 'point_of_entry_id', province: 'province_code' };
+const clearKey = (e: Record<string, string>, k: string) => {
+  const { [k]: _gone, ...rest } = e;
+  return rest;
+};
 
 function useApiErrors() {
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -47,7 +53,10 @@ export function FmpForm({ initial, onDone, onCancel }: { initial?: { point_of_en
   const [mode, setMode] = useState<'poe' | 'province'>(initial?.province_code && !initial.point_of_entry_id ? 'province' : 'poe');
   const [v, setV] = useState({ code: '', name_en: '', name_fa: '', poe: initial?.point_of_entry_id ?? '', province: initial?.province_code ?? '', lat: '', lon: '' });
   const [opened, setOpened] = useState<{ iso: string | null; valid: boolean }>({ iso: today(), valid: true });
-  const set = (k: keyof typeof v) => (x: string) => setV((s) => ({ ...s, [k]: x }));
+  const set = (k: keyof typeof v) => (x: string) => {
+    setV((s) => ({ ...s, [k]: x }));
+    setErrors((e) => clearKey(e, FIELD_OF[k] ?? k));
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -63,8 +72,8 @@ export function FmpForm({ initial, onDone, onCancel }: { initial?: { point_of_en
     if (mode === 'province' && (v.lat.trim() || v.lon.trim())) {
       lat = parseDecimal(v.lat);
       lon = parseDecimal(v.lon);
-      if (lat === null || lat < LAT_RANGE[0] || lat > LAT_RANGE[1]) errs.lat = t('form.range', { min: formatCoord(LAT_RANGE[0], locale), max: formatCoord(LAT_RANGE[1], locale) });
-      if (lon === null || lon < LON_RANGE[0] || lon > LON_RANGE[1]) errs.lon = t('form.range', { min: formatCoord(LON_RANGE[0], locale), max: formatCoord(LON_RANGE[1], locale) });
+      if (lat === null || lat < LAT_RANGE[0] || lat > LAT_RANGE[1]) errs.lat = t('form.range', { min: formatNumber(LAT_RANGE[0], locale), max: formatNumber(LAT_RANGE[1], locale) });
+      if (lon === null || lon < LON_RANGE[0] || lon > LON_RANGE[1]) errs.lon = t('form.range', { min: formatNumber(LON_RANGE[0], locale), max: formatNumber(LON_RANGE[1], locale) });
     }
     if (!opened.valid) errs.opened_on = t('date.errors.invalid');
     setErrors(errs);

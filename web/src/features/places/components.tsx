@@ -27,7 +27,9 @@ export function Coords({ lat, lon }: { lat: number | null; lon: number | null })
   if (lat === null || lon === null) return <>—</>;
   return (
     <span className="coords" dir="ltr">
-      {formatCoord(lat, locale)}, {formatCoord(lon, locale)}
+      {formatCoord(lat, locale)}
+      {locale === 'fa' ? '، ' : ', '}
+      {formatCoord(lon, locale)}
     </span>
   );
 }

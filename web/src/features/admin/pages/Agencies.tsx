@@ -90,7 +90,10 @@ function AgencyForm({ agency, onDone, onCancel }: { agency?: Agency; onDone: (a:
   const [v, setV] = useState({ code: agency?.code ?? '', name_en: agency?.name_en ?? '', name_fa: agency?.name_fa ?? '', kind: agency?.kind ?? '' });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const set = (k: keyof typeof v) => (x: string) => setV((s) => ({ ...s, [k]: x }));
+  const set = (k: keyof typeof v) => (x: string) => {
+    setV((s) => ({ ...s, [k]: x }));
+    setErrors(({ [k]: _gone, ...rest }) => rest);
+  };
   const pending = createAgency.isPending || updateAgency.isPending;
 
   const submit = async (e: FormEvent) => {

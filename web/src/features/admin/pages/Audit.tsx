@@ -153,22 +153,24 @@ function AuditRow({ e }: { e: AuditEntry }) {
         )}
       </td>
       <td>
-        {details ? (
-          <details>
-            <summary>{t('admin.audit.show')}</summary>
-            <pre className="code-block" dir="ltr">
-              {details}
-            </pre>
-          </details>
-        ) : (
-          '—'
-        )}
-        {e.ip && (
-          <span className="muted small" dir="ltr">
-            {' '}
-            {e.ip}
-          </span>
-        )}
+        <div>
+          {details ? (
+            <details>
+              <summary>{t('admin.audit.show')}</summary>
+              <pre className="code-block" dir="ltr">
+                {details}
+              </pre>
+            </details>
+          ) : (
+            '—'
+          )}
+          {e.ip && (
+            <span className="muted small" dir="ltr">
+              {' '}
+              {e.ip}
+            </span>
+          )}
+        </div>
       </td>
     </tr>
   );

@@ -38,7 +38,10 @@ function RoleForm({ role, permissions }: { role?: Role; permissions: PermissionI
   const [chosen, setChosen] = useState<string[]>(role?.permissions ?? []);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
-  const set = (k: keyof typeof v) => (x: string) => setV((s) => ({ ...s, [k]: x }));
+  const set = (k: keyof typeof v) => (x: string) => {
+    setV((s) => ({ ...s, [k]: x }));
+    setErrors(({ [k]: _gone, ...rest }) => rest);
+  };
   const pending = createRole.isPending || updateRole.isPending;
 
   const groups = new Map<string, PermissionInfo[]>();

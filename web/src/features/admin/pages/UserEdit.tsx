@@ -44,7 +44,10 @@ function UserForm({ user }: { user?: User }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [assignmentErrors, setAssignmentErrors] = useState<Record<number, Record<string, string>>>({});
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
-  const set = (k: keyof typeof v) => (x: string) => setV((s) => ({ ...s, [k]: x }));
+  const set = (k: keyof typeof v) => (x: string) => {
+    setV((s) => ({ ...s, [k]: x }));
+    setErrors(({ [k]: _gone, ...rest }) => rest);
+  };
   const pending = createUser.isPending || updateUser.isPending;
 
   useEffect(() => {

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useT } from '../../../app/useT.ts';
 import { useAuth } from '../../../app/auth.tsx';
-import { formatCoord, formatDateTime, sortByName } from '../../../app/format.ts';
+import { formatCoord, formatDateTime, formatNumber, sortByName } from '../../../app/format.ts';
 import { nameOf, type PointOfEntry } from '../../../app/types.ts';
 import { parseDecimal } from '../../../app/text.ts';
 import { ApiError } from '../../../app/api.ts';
@@ -115,7 +115,7 @@ function CoordinatesForm({ poe, onDone, onCancel }: { poe: PointOfEntry; onDone:
     const n = parseDecimal(v);
     if (v.trim() === '') return { n: null, error: t('form.required') };
     if (n === null) return { n: null, error: t('form.number') };
-    if (n < min || n > max) return { n: null, error: t('form.range', { min: formatCoord(min, locale), max: formatCoord(max, locale) }) };
+    if (n < min || n > max) return { n: null, error: t('form.range', { min: formatNumber(min, locale), max: formatNumber(max, locale) }) };
     return { n, error: null };
   };
 
@@ -144,8 +144,8 @@ function CoordinatesForm({ poe, onDone, onCancel }: { poe: PointOfEntry; onDone:
     <form onSubmit={submit} noValidate className="form">
       <FormMessage>{formError}</FormMessage>
       <div className="form-row">
-        <TextField label={t('places.fields.latitude')} value={lat} onChange={setLat} inputMode="decimal" dir="ltr" required error={errors.lat} hint={t('places.pointsOfEntry.latHint', { min: formatCoord(LAT_RANGE[0], locale), max: formatCoord(LAT_RANGE[1], locale) })} />
-        <TextField label={t('places.fields.longitude')} value={lon} onChange={setLon} inputMode="decimal" dir="ltr" required error={errors.lon} hint={t('places.pointsOfEntry.lonHint', { min: formatCoord(LON_RANGE[0], locale), max: formatCoord(LON_RANGE[1], locale) })} />
+        <TextField label={t('places.fields.latitude')} value={lat} onChange={(x) => (setLat(x), setErrors(({ lat: _l, ...r }) => r))} inputMode="decimal" dir="ltr" required error={errors.lat} hint={t('places.pointsOfEntry.latHint', { min: formatNumber(LAT_RANGE[0], locale), max: formatNumber(LAT_RANGE[1], locale) })} />
+        <TextField label={t('places.fields.longitude')} value={lon} onChange={(x) => (setLon(x), setErrors(({ lon: _l, ...r }) => r))} inputMode="decimal" dir="ltr" required error={errors.lon} hint={t('places.pointsOfEntry.lonHint', { min: formatNumber(LON_RANGE[0], locale), max: formatNumber(LON_RANGE[1], locale) })} />
       </div>
       <TextField label={t('places.fields.coordMethod')} value={method} onChange={setMethod} hint={t('places.pointsOfEntry.methodHint')} error={errors.coord_method} maxLength={500} />
       <div className="form-actions">
