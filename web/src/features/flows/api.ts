@@ -139,6 +139,18 @@ export interface MapRow {
   capacity_per_day: number | null;
   individuals: number;
   groups: number;
+  /** Not (yet) sent by the server: read when present (see Thresholds in components/Alerts.tsx). */
+  alert_daily_above?: number | string | null;
+  alert_multiple?: number | string | null;
+  alert_window_days?: number | null;
+}
+
+/** An FMP's capacity and surge thresholds (PATCH /api/v1/flows/fmps/:code/thresholds). */
+export interface Thresholds {
+  capacity_per_day: number | null;
+  alert_daily_above: number | null;
+  alert_multiple: number | null;
+  alert_window_days: 7 | 28;
 }
 
 export interface Alert {
@@ -173,6 +185,52 @@ export interface ImportJob {
   error: string | null;
 }
 
+/** A survey question (configuration: GET /api/v1/flows/fms/questions). */
+export interface Question {
+  code: string;
+  module: QuestionModule;
+  kind: QuestionKind;
+  options: { code: string; en: string; fa: string }[];
+  text_en: string;
+  text_fa: string;
+  required: boolean;
+  position: number;
+  active: boolean;
+}
+export const MODULES = ['profile', 'journey', 'intentions', 'needs', 'trafficking_self', 'trafficking_family'] as const;
+export type QuestionModule = (typeof MODULES)[number];
+export const KINDS = ['single', 'multi', 'number', 'text', 'yes_no_refused', 'country'] as const;
+export type QuestionKind = (typeof KINDS)[number];
+
+export type Answer = string | number | string[];
+
+/** An interview as sent (POST /api/v1/flows/fms). */
+export interface InterviewInput {
+  id: string;
+  fmp: string;
+  date: string;
+  direction: 'in' | 'out';
+  sex: 'male' | 'female' | 'other';
+  age: number;
+  nationality: string;
+  answers: Record<string, Answer>;
+}
+
+/** People who refused or were already interviewed at an FMP on a day (totals, POST /api/v1/flows/fms/nonresponse). */
+export interface NonResponse {
+  fmp: string;
+  date: string;
+  refused: number;
+  already_interviewed: number;
+}
+
+/** A saved import mapping (GET /api/v1/flows/mappings). */
+export interface SavedMapping {
+  name: string;
+  mapping: unknown;
+  updated_at: string;
+}
+
 export const flowsKeys = {
   all: ['flows'] as const,
   summary: (q: Query) => ['flows', 'summary', q] as const,
@@ -182,16 +240,17 @@ export const flowsKeys = {
   records: (q: Query) => ['flows', 'records', q] as const,
   record: (id: string) => ['flows', 'record', id] as const,
   mappings: ['flows', 'mappings'] as const,
+  questions: ['flows', 'fms', 'questions'] as const,
 };
 
 export const useSummary = (q: Query) => useQuery({ queryKey: flowsKeys.summary(q), queryFn: ({ signal }) => get<Summary>('/api/v1/flows/summary', q, signal), staleTime: 0 });
 export const useSeries = (q: Query) => useQuery({ queryKey: flowsKeys.series(q), queryFn: ({ signal }) => get<SeriesPoint[]>('/api/v1/flows/series', q, signal), staleTime: 0 });
 export const useFlowMap = (q: Query) => useQuery({ queryKey: flowsKeys.map(q), queryFn: ({ signal }) => get<MapRow[]>('/api/v1/flows/map', q, signal), staleTime: 0 });
-export const useAlerts = () => useQuery({ queryKey: flowsKeys.alerts, queryFn: ({ signal }) => get<Alert[]>('/api/v1/flows/alerts', { limit: 20 }, signal) });
+export const useAlerts = (limit = 20) => useQuery({ queryKey: [...flowsKeys.alerts, limit], queryFn: ({ signal }) => get<Alert[]>('/api/v1/flows/alerts', { limit }, signal) });
 export const useRecords = (q: Query) => useQuery({ queryKey: flowsKeys.records(q), queryFn: ({ signal }) => get<{ total: number; records: StoredRecord[] }>('/api/v1/flows/fmr', q, signal), staleTime: 0 });
 export const useRecord = (id: string | null) =>
   useQuery({ queryKey: flowsKeys.record(id ?? ''), enabled: !!id, queryFn: ({ signal }) => get<StoredRecord & { history: HistoryEntry[] }>(`/api/v1/flows/fmr/${id}`, undefined, signal), staleTime: 0 });
-export const useMappings = () => useQuery({ queryKey: flowsKeys.mappings, queryFn: ({ signal }) => get<{ name: string; updated_at: string }[]>('/api/v1/flows/mappings', undefined, signal) });
+export const useMappings = () => useQuery({ queryKey: flowsKeys.mappings, queryFn: ({ signal }) => get<SavedMapping[]>('/api/v1/flows/mappings', undefined, signal) });
 
 /** Drops empty values so that a filter object becomes a query string. */
 export function cleanQuery(q: Record<string, string | undefined | null | boolean>): Query {

@@ -9,6 +9,7 @@ import { FieldShell, describedBy } from '../../components/Field.tsx';
 import { Badge } from '../../components/ui.tsx';
 import { countryOptions } from './codes.ts';
 import { useQueue, useQueueSync } from './queue.ts';
+import { fmsQueue, nonresponseQueue } from './surveyStore.ts';
 
 /** Parses a count typed with Latin, Persian or Arabic digits; '' is 0; null when not a whole number ≥ 0. */
 export function parseCount(s: string): number | null {
@@ -18,22 +19,22 @@ export function parseCount(s: string): number | null {
 }
 
 /** A small number field (digits of any script; the keyboard shows digits on phones). */
-export function CountField({ label, value, onChange, error, id: givenId, testId }: { label: ReactNode; value: string; onChange: (v: string) => void; error?: string | null; id?: string; testId?: string }) {
+export function CountField({ label, value, onChange, error, id: givenId, testId, required, hint, decimal }: { label: ReactNode; value: string; onChange: (v: string) => void; error?: string | null; id?: string; testId?: string; required?: boolean; hint?: ReactNode; decimal?: boolean }) {
   const autoId = useId();
   const id = givenId ?? autoId;
   const { locale } = useT();
   return (
-    <FieldShell id={id} label={label} error={error} className="flows-count">
+    <FieldShell id={id} label={label} error={error} className="flows-count" required={required} hint={hint}>
       <input
         id={id}
         type="text"
-        inputMode="numeric"
+        inputMode={decimal ? 'decimal' : 'numeric'}
         autoComplete="off"
         dir="ltr"
         placeholder={formatNumber(0, locale)}
         value={value}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(id, undefined, error)}
+        aria-describedby={describedBy(id, hint, error)}
         data-testid={testId}
         onChange={(e) => onChange(e.target.value)}
         onFocus={(e) => e.target.select()}
@@ -87,6 +88,26 @@ export function PendingBadge({ link = false }: { link?: boolean }) {
   return link && n > 0 ? <Link to="/flows/entry">{body}</Link> : body;
 }
 
+/** "2 interviews waiting to be sent" — live; keeps the survey queues (interviews and refusal tallies) moving while shown. */
+export function SurveyPendingBadge({ link = false }: { link?: boolean }) {
+  const { t } = useT();
+  const { user } = useAuth();
+  fmsQueue.useQueueSync(user?.id);
+  nonresponseQueue.useQueueSync(user?.id);
+  const entries = fmsQueue.useQueue(user?.id);
+  const tallies = nonresponseQueue.useQueue(user?.id);
+  const n = entries.length;
+  const invalid = entries.filter((e) => e.problems).length + tallies.filter((e) => e.problems).length;
+  const body = (
+    <span data-testid="fms-pending" data-count={n} data-tallies={tallies.length} role="status" aria-live="polite" className="flows-pending">
+      {n === 0 ? <Badge tone="ok">{t('flows.survey.queueNone')}</Badge> : <Badge tone={invalid ? 'bad' : 'warn'}>{t('flows.survey.queueWaiting', { count: n })}</Badge>}
+      {tallies.length > 0 && <> <Badge tone="warn">{t('flows.survey.talliesWaiting', { count: tallies.length })}</Badge></>}
+      {invalid > 0 && <> <Badge tone="bad">{t('flows.queue.invalid', { count: invalid })}</Badge></>}
+    </span>
+  );
+  return link && n + tallies.length > 0 ? <Link to="/flows/survey">{body}</Link> : body;
+}
+
 /** A share 0…1 as a percentage in the interface's digits, or — */
 export function Pct({ v }: { v: number | null | undefined }) {
   const { locale } = useT();
@@ -114,7 +135,11 @@ export function HomeQueue() {
         <PendingBadge link />
       </p>
       <p>
+        <SurveyPendingBadge link />
+      </p>
+      <p className="row-actions">
         <Link to="/flows/entry">{t('flows.home.enter')}</Link>
+        <Link to="/flows/survey">{t('flows.home.survey')}</Link>
       </p>
     </section>
   );

@@ -1,15 +1,16 @@
 // The FMR entry form for enumerators (flows.submit). Mobile-first; every save goes to the
 // offline queue first and is then sent (see queue.ts), so nothing typed at a border post
 // without a connection is lost, and nothing is counted twice.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useT } from '../../../app/useT.ts';
 import { useAuth } from '../../../app/auth.tsx';
 import { formatDate, formatNumber, sortByName, today } from '../../../app/format.ts';
-import { nameOf, type Fmp } from '../../../app/types.ts';
+import { nameOf } from '../../../app/types.ts';
 import { DateInput } from '../../../components/DateInput.tsx';
 import { FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
 import { PageHeader, usePageTitle } from '../../../components/ui.tsx';
-import { useFmps, useProvinces } from '../../places/api.ts';
+import { useProvinces } from '../../places/api.ts';
+import { useFmpList } from '../fmpList.ts';
 import { COUNTS, DEPORTED, DIRECTIONS, REASONS, TRANSPORT, VULNERABILITIES, countryLabel } from '../codes.ts';
 import { CountField, CountrySelect, PendingBadge, parseCount } from '../components.tsx';
 import { discard, enqueue, flush, useQueue, type QueueEntry } from '../queue.ts';
@@ -19,7 +20,6 @@ import '../flows.css';
 type Counts = Record<(typeof COUNTS)[number] | (typeof VULNERABILITIES)[number], string>;
 const EMPTY_COUNTS: Counts = { men: '', women: '', boys: '', girls: '', uasc: '', pregnant_lactating: '', elderly: '', disabled: '', medical: '' };
 const LAST_FMP = 'marz.flows.lastFmp';
-const FMP_CACHE = 'marz.flows.fmps';
 
 interface FormState {
   id: string | null;
@@ -45,28 +45,6 @@ function blank(keep?: Partial<FormState>): FormState {
     /* storage disabled */
   }
   return { id: null, fmp, direction: '', nationality: '', deported: '', transport: '', reasons: [], origin_country: '', origin_admin1: '', destination_country: '', destination_admin1: '', note: '', counts: { ...EMPTY_COUNTS }, ...keep };
-}
-
-/** The FMP list, kept in this browser so that the form still works after a reload without a connection. */
-function useFmpList(): Fmp[] {
-  const q = useFmps();
-  const [cached] = useState<Fmp[]>(() => {
-    try {
-      return JSON.parse(localStorage.getItem(FMP_CACHE) ?? '[]');
-    } catch {
-      return [];
-    }
-  });
-  useEffect(() => {
-    if (q.data) {
-      try {
-        localStorage.setItem(FMP_CACHE, JSON.stringify(q.data));
-      } catch {
-        /* full */
-      }
-    }
-  }, [q.data]);
-  return q.data ?? cached;
 }
 
 export default function Entry() {

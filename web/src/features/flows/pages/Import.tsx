@@ -2,6 +2,7 @@
 // processing progress and read the report (every problem: row, column, value, reason).
 // A dry run only checks. Export links for records and daily aggregates are here too.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { useAuth, useSessionQuery } from '../../../app/auth.tsx';
@@ -10,6 +11,9 @@ import { formatNumber } from '../../../app/format.ts';
 import { Checkbox, FormMessage, SelectField } from '../../../components/Field.tsx';
 import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
 import { flowsKeys, useMappings, type ImportJob } from '../api.ts';
+import { sampleFile, SampleError, type FileSample } from '../fileSample.ts';
+import { handOff, handedFile } from '../handoff.ts';
+import { CORE_FIELDS, fromJson, missingColumns } from '../mappingModel.ts';
 import '../flows.css';
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'processing'; job: ImportJob | null } | { kind: 'done'; job: ImportJob } | { kind: 'error'; message: string };
@@ -46,12 +50,39 @@ export default function Import() {
   const qc = useQueryClient();
   usePageTitle(t('flows.import.title'));
   const mappings = useMappings();
-  const [file, setFile] = useState<File | null>(null);
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [file, setFile] = useState<File | null>(() => (params.get('mapping') || params.get('from') ? handedFile() : null));
   const [dryRun, setDryRun] = useState(true);
-  const [mapping, setMapping] = useState('');
+  const [mapping, setMapping] = useState(() => params.get('mapping') ?? '');
+  const [sample, setSample] = useState<FileSample | null>(null);
+  const [sampleError, setSampleError] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const alive = useRef(true);
   useEffect(() => () => void (alive.current = false), []);
+
+  // Read the chosen file's header in the browser, to check it against the mapping before sending it.
+  useEffect(() => {
+    setSample(null);
+    setSampleError(null);
+    if (!file) return;
+    let live = true;
+    sampleFile(file, 0)
+      .then((s) => live && setSample(s))
+      .catch((e) => live && setSampleError(e instanceof SampleError ? t(`flows.mappings.fileErrors.${e.code}`) : null));
+    return () => {
+      live = false;
+    };
+  }, [file, t]);
+
+  const chosen = mapping ? mappings.data?.find((m) => m.name === mapping) : undefined;
+  // With a mapping chosen, wait for it before checking the file against it.
+  const checkable = !!sample && (!mapping || !!chosen);
+  const missing = checkable ? (chosen ? missingColumns(fromJson(chosen.mapping), sample!.header) : [...CORE_FIELDS].filter((c) => !sample!.header.includes(c))) : [];
+  const mapThisFile = () => {
+    handOff(file);
+    navigate('/flows/mappings?from=import');
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -91,14 +122,36 @@ export default function Import() {
           <label htmlFor="import-file">{t('flows.import.file')}</label>
           <input id="import-file" type="file" accept=".csv,.xlsx,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={busy} />
           <p className="field-hint">{t('flows.import.fileHint')}</p>
+          {file && <p className="small">{t('flows.import.chosen', { name: file.name, size: formatNumber(Math.max(1, Math.round(file.size / 1024)), locale) })}</p>}
         </div>
+        {sampleError && <FormMessage>{sampleError}</FormMessage>}
+        {sample && checkable && (
+          <div className="flows-file-check" role="status" data-testid="import-check" data-missing={missing.length}>
+            <p className="small">{t('flows.import.columns', { n: formatNumber(sample.header.length, locale) })}</p>
+            {sample.notUtf8 && <FormMessage>{t('flows.mappings.notUtf8')}</FormMessage>}
+            {missing.length > 0 ? (
+              <FormMessage kind="info">
+                {chosen ? t('flows.import.missingForMapping', { cols: missing.join(locale === 'fa' ? '، ' : ', ') }) : t('flows.import.notCanonical', { cols: missing.join(locale === 'fa' ? '، ' : ', ') })}{' '}
+                <button type="button" className="btn btn-small" onClick={mapThisFile} data-testid="import-map-file">
+                  {chosen ? t('flows.import.newMappingFromFile') : t('flows.import.mapFile')}
+                </button>
+              </FormMessage>
+            ) : (
+              <p className="small flows-ok">{chosen ? t('flows.import.mappingFits') : t('flows.import.canonicalFits')}</p>
+            )}
+          </div>
+        )}
         <SelectField
           label={t('flows.import.mapping')}
           value={mapping}
           onChange={setMapping}
           placeholder={t('flows.import.canonical')}
           options={(mappings.data ?? []).map((m) => ({ value: m.name, label: m.name }))}
-          hint={t('flows.import.mappingHint')}
+          hint={
+            <>
+              {t('flows.import.mappingHint')} <Link to={mapping ? `/flows/mappings?name=${encodeURIComponent(mapping)}` : '/flows/mappings'}>{mapping ? t('flows.import.editMapping') : t('flows.import.manageMappings')}</Link>
+            </>
+          }
         />
         <Checkbox label={t('flows.import.dryRun')} hint={t('flows.import.dryRunHint')} checked={dryRun} onChange={setDryRun} />
         <div className="form-actions">

@@ -1,20 +1,21 @@
 // Review of submitted records (flows.review): filter, approve, flag or reject with a comment,
 // open a record to see its history and correct it (the correction is kept in the history).
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { ApiError, patch, post } from '../../../app/api.ts';
-import { formatDate, formatDateTime, formatNumber, sortByName } from '../../../app/format.ts';
+import { formatDate, formatDateTime, formatDigits, formatNumber, sortByName } from '../../../app/format.ts';
 import { nameOf } from '../../../app/types.ts';
 import { DateInput } from '../../../components/DateInput.tsx';
 import { FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
 import { Badge, Dialog, Facts, PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
 import { QueryView } from '../../../components/States.tsx';
-import { useFmps } from '../../places/api.ts';
+import { useFmps, useProvinces } from '../../places/api.ts';
 import { cleanQuery, flowsKeys, useRecord, useRecords, type StoredRecord } from '../api.ts';
-import { COUNTS, DEPORTED, DIRECTIONS, STATUSES, countryLabel } from '../codes.ts';
-import { CountField, parseCount } from '../components.tsx';
+import { COUNTS, DEPORTED, DIRECTIONS, REASONS, STATUSES, TRANSPORT, VULNERABILITIES, countryLabel } from '../codes.ts';
+import { CountField, CountrySelect, parseCount } from '../components.tsx';
+import { toAsciiDigits } from '../../../app/text.ts';
 import '../flows.css';
 
 const TONES: Record<string, 'neutral' | 'ok' | 'warn' | 'bad' | 'info'> = { received: 'info', approved: 'ok', has_issues: 'warn', rejected: 'bad' };
@@ -178,6 +179,7 @@ export default function Review() {
 function RecordDetail({ id, onSaved }: { id: string; onSaved: () => void }) {
   const { t, tOr, locale } = useT();
   const q = useRecord(id);
+  const fmps = useFmps();
   return (
     <QueryView query={q}>
       {(r) => (
@@ -185,8 +187,8 @@ function RecordDetail({ id, onSaved }: { id: string; onSaved: () => void }) {
           <Facts
             items={[
               [t('flows.fields.id'), <code dir="ltr">{r.id}</code>],
-              [t('flows.fields.date'), formatDate(r.date, locale)],
-              [t('flows.fields.fmp'), r.fmp],
+              [t('flows.fields.date'), [formatDate(r.date, locale), r.time ? <bdi dir="ltr">{formatDigits(r.time, locale)}</bdi> : null].filter(Boolean).reduce<ReactNode[]>((a, x, i) => (i ? [...a, ' · ', x] : [x]), [])],
+              [t('flows.fields.fmp'), nameOf(fmps.data?.find((f) => f.code === r.fmp), locale) || r.fmp],
               [t('flows.fields.direction'), t(`flows.values.direction.${r.direction}`)],
               [t('flows.fields.nationality'), countryLabel(r.nationality, locale)],
               [t('flows.review.people'), COUNTS.map((k) => `${t(`flows.fields.${k}`)}: ${formatNumber(r[k], locale)}`).join(locale === 'fa' ? '، ' : ', ')],
@@ -195,6 +197,8 @@ function RecordDetail({ id, onSaved }: { id: string; onSaved: () => void }) {
               [t('flows.fields.reasons'), (r.reasons ?? []).map((x) => tOr(`flows.values.reasons.${x}`, x)).join(locale === 'fa' ? '، ' : ', ')],
               [t('flows.fields.origin_country'), [countryLabel(r.origin_country, locale), r.origin_admin1].filter(Boolean).join(' / ')],
               [t('flows.fields.destination_country'), [countryLabel(r.destination_country, locale), r.destination_admin1].filter(Boolean).join(' / ')],
+              [t('flows.entry.vulnerabilities'), VULNERABILITIES.filter((k) => r[k] !== null && r[k] !== undefined).map((k) => `${t(`flows.fields.${k}`)}: ${formatNumber(r[k]!, locale)}`).join(locale === 'fa' ? '، ' : ', ')],
+              [t('flows.fields.enumerator'), r.enumerator ? <bdi dir="ltr">{r.enumerator}</bdi> : ''],
               [t('flows.fields.note'), r.note ?? ''],
               [t('flows.fields.status'), t(`flows.values.status.${r.status}`)],
               [t('flows.review.submittedAt'), formatDateTime(r.submitted_at, locale)],
@@ -222,55 +226,189 @@ function RecordDetail({ id, onSaved }: { id: string; onSaved: () => void }) {
   );
 }
 
+type Draft = Record<(typeof COUNTS)[number] | (typeof VULNERABILITIES)[number], string> & {
+  fmp: string;
+  time: string;
+  direction: string;
+  nationality: string;
+  deported: string;
+  transport: string;
+  reasons: string[];
+  origin_country: string;
+  origin_admin1: string;
+  destination_country: string;
+  destination_admin1: string;
+  enumerator: string;
+  note: string;
+};
+
+function draftOf(r: StoredRecord, locale: string): Draft {
+  const c = (x: number | null) => (x === null || x === undefined ? '' : formatDigits(x, locale));
+  return {
+    fmp: r.fmp,
+    time: r.time ? formatDigits(r.time, locale) : '',
+    direction: r.direction,
+    nationality: r.nationality,
+    deported: r.deported,
+    transport: r.transport ?? '',
+    reasons: [...(r.reasons ?? [])],
+    origin_country: r.origin_country ?? '',
+    origin_admin1: r.origin_admin1 ?? '',
+    destination_country: r.destination_country ?? '',
+    destination_admin1: r.destination_admin1 ?? '',
+    enumerator: r.enumerator ?? '',
+    note: r.note ?? '',
+    men: c(r.men),
+    women: c(r.women),
+    boys: c(r.boys),
+    girls: c(r.girls),
+    uasc: c(r.uasc),
+    pregnant_lactating: c(r.pregnant_lactating),
+    elderly: c(r.elderly),
+    disabled: c(r.disabled),
+    medical: c(r.medical),
+  };
+}
+
+/** A correction: every editable field of the record (src/flows/store.ts EDITABLE_FIELDS); only what changed is sent. */
 function CorrectForm({ record, onSaved }: { record: StoredRecord; onSaved: () => void }) {
-  const { t } = useT();
+  const { t, locale } = useT();
   const qc = useQueryClient();
+  const fmps = useFmps();
+  const provinces = useProvinces();
   const [date, setDate] = useState<{ iso: string | null; valid: boolean }>({ iso: record.date, valid: true });
-  const [v, setV] = useState({ direction: record.direction, deported: record.deported, men: String(record.men), women: String(record.women), boys: String(record.boys), girls: String(record.girls), note: record.note ?? '' });
+  const [v, setV] = useState<Draft>(() => draftOf(record, locale));
   const [comment, setComment] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const [msg, setMsg] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
+  const set = <K extends keyof Draft>(k: K) => (x: Draft[K]) => setV((s) => ({ ...s, [k]: x }));
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const changes: Record<string, string | number | null> = {};
-    if (!date.valid || !date.iso) return setMsg({ kind: 'error', text: t('date.errors.invalid') });
-    if (date.iso !== record.date) changes.date = date.iso;
-    if (v.direction !== record.direction) changes.direction = v.direction;
-    if (v.deported !== record.deported) changes.deported = v.deported;
-    for (const k of COUNTS) {
-      const n = parseCount(v[k]);
-      if (n === null) return setMsg({ kind: 'error', text: t('flows.errors.count') });
-      if (n !== record[k]) changes[k] = n;
+    const errs: Record<string, string> = {};
+    const changes: Record<string, string | number | string[] | null> = {};
+    if (!date.valid || !date.iso) errs.date = t('date.errors.invalid');
+    else if (date.iso !== record.date) changes.date = date.iso;
+    const time = toAsciiDigits(v.time).trim();
+    if (time && !/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) errs.time = t('flows.review.errors.time');
+    else if (time !== (record.time ?? '')) changes.time = time || null;
+    for (const k of ['fmp', 'direction', 'nationality', 'deported'] as const) if (v[k] !== record[k]) changes[k] = v[k];
+    for (const k of ['transport', 'origin_country', 'origin_admin1', 'destination_country', 'destination_admin1', 'enumerator', 'note'] as const) {
+      const x = v[k].trim();
+      if (x !== (record[k] ?? '')) changes[k] = x || null;
     }
-    if (COUNTS.reduce((a, k) => a + (parseCount(v[k]) ?? 0), 0) === 0) return setMsg({ kind: 'error', text: t('flows.errors.groupEmpty') });
-    if (v.note !== (record.note ?? '')) changes.note = v.note || null;
+    if ([...v.reasons].sort().join(';') !== [...(record.reasons ?? [])].sort().join(';')) changes.reasons = v.reasons;
+    const n: Record<string, number | null> = {};
+    for (const k of COUNTS) {
+      n[k] = parseCount(v[k]);
+      if (n[k] === null) errs[k] = t('flows.errors.count');
+      else if (n[k] !== record[k]) changes[k] = n[k];
+    }
+    if (COUNTS.every((k) => n[k] !== null) && COUNTS.reduce((a, k) => a + n[k]!, 0) === 0) errs.counts = t('flows.errors.groupEmpty');
+    for (const k of VULNERABILITIES) {
+      const blank = v[k].trim() === '';
+      const x = blank ? null : parseCount(v[k]);
+      if (!blank && x === null) errs[k] = t('flows.errors.count');
+      else if (x !== record[k]) changes[k] = x;
+    }
+    if (v.note.length > 2000) errs.note = t('flows.errors.noteLong');
+    setErrors(errs);
+    if (Object.keys(errs).length) return setMsg({ kind: 'error', text: t('form.fixErrors') });
     if (!Object.keys(changes).length) return setMsg({ kind: 'error', text: t('flows.review.noChange') });
     try {
       await patch(`/api/v1/flows/fmr/${record.id}`, { changes, comment: comment.trim() || null });
       setMsg({ kind: 'success', text: t('flows.review.corrected') });
+      setComment('');
       await qc.invalidateQueries({ queryKey: flowsKeys.record(record.id) });
       onSaved();
     } catch (err) {
+      if (err instanceof ApiError && Array.isArray(err.details)) {
+        const byField: Record<string, string> = {};
+        for (const p of err.details as { column?: string; message_en?: string; message_fa?: string }[]) {
+          if (p?.column && (p.message_en || p.message_fa)) byField[p.column] = (locale === 'fa' ? p.message_fa : p.message_en) ?? '';
+        }
+        setErrors(byField);
+      }
       setMsg({ kind: 'error', text: err instanceof ApiError ? err.message : t('common.unexpectedError') });
     }
   };
+
+  const admin1 = (which: 'origin' | 'destination') => {
+    const country = which === 'origin' ? v.origin_country : v.destination_country;
+    const key = which === 'origin' ? 'origin_admin1' : 'destination_admin1';
+    const label = t(`flows.fields.${key}`);
+    if (country === 'IRN')
+      return <SelectField label={label} value={v[key]} onChange={set(key)} error={errors[key]} placeholder={t('flows.common.notKnown')} options={sortByName(provinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))} />;
+    return <TextField label={label} value={v[key]} onChange={set(key)} error={errors[key]} hint={t('flows.entry.admin1Hint')} />;
+  };
+  const fmpOptions = sortByName(fmps.data ?? [], locale).map((f) => ({ value: f.code, label: f.active ? nameOf(f, locale) : `${nameOf(f, locale)} (${t('flows.review.closed')})` }));
+  if (!fmpOptions.some((o) => o.value === record.fmp)) fmpOptions.unshift({ value: record.fmp, label: record.fmp });
+
   return (
-    <form className="form" onSubmit={submit} noValidate>
+    <form className="form flows-correct" onSubmit={submit} noValidate data-testid="review-correct">
       {msg && <FormMessage kind={msg.kind}>{msg.text}</FormMessage>}
-      <DateInput label={t('flows.fields.date')} value={date.iso} onChange={(iso, valid) => setDate({ iso, valid })} />
       <div className="form-row">
-        <SelectField label={t('flows.fields.direction')} value={v.direction} onChange={(x) => setV({ ...v, direction: x })} options={DIRECTIONS.map((x) => ({ value: x, label: t(`flows.values.direction.${x}`) }))} />
-        <SelectField label={t('flows.fields.deported')} value={v.deported} onChange={(x) => setV({ ...v, deported: x })} options={DEPORTED.map((x) => ({ value: x, label: t(`flows.values.deported.${x}`) }))} />
+        <SelectField label={t('flows.fields.fmp')} value={v.fmp} onChange={set('fmp')} error={errors.fmp} options={fmpOptions} />
+        <DateInput label={t('flows.fields.date')} value={date.iso} onChange={(iso, valid) => setDate({ iso, valid })} error={errors.date} />
+        <TextField label={t('flows.fields.time')} value={v.time} onChange={set('time')} error={errors.time} hint={t('flows.review.timeHint')} dir="ltr" inputMode="numeric" normalise={false} />
       </div>
-      <div className="flows-counts">
-        {COUNTS.map((k) => (
-          <CountField key={k} label={t(`flows.fields.${k}`)} value={v[k]} onChange={(x) => setV({ ...v, [k]: x })} />
-        ))}
+      <div className="form-row">
+        <SelectField label={t('flows.fields.direction')} value={v.direction} onChange={set('direction')} error={errors.direction} options={DIRECTIONS.map((x) => ({ value: x, label: t(`flows.values.direction.${x}`) }))} />
+        <CountrySelect label={t('flows.fields.nationality')} value={v.nationality} onChange={set('nationality')} error={errors.nationality} placeholder={t('form.choosePlaceholder')} withExtra />
+        <SelectField label={t('flows.fields.deported')} value={v.deported} onChange={set('deported')} error={errors.deported} options={DEPORTED.map((x) => ({ value: x, label: t(`flows.values.deported.${x}`) }))} />
       </div>
-      <TextField label={t('flows.fields.note')} value={v.note} onChange={(x) => setV({ ...v, note: x })} />
-      <TextField label={t('flows.review.comment')} value={comment} onChange={setComment} />
+      <fieldset>
+        <legend>{t('flows.entry.group')}</legend>
+        <div className="flows-counts">
+          {COUNTS.map((k) => (
+            <CountField key={k} label={t(`flows.fields.${k}`)} value={v[k]} onChange={set(k)} error={errors[k]} />
+          ))}
+        </div>
+        {errors.counts && <p className="field-error">{errors.counts}</p>}
+      </fieldset>
+      <SelectField label={t('flows.fields.transport')} value={v.transport} onChange={set('transport')} error={errors.transport} placeholder={t('flows.common.notKnown')} options={TRANSPORT.map((x) => ({ value: x, label: t(`flows.values.transport.${x}`) }))} />
+      <fieldset>
+        <legend>{t('flows.fields.reasons')}</legend>
+        <div className="flows-choices">
+          {REASONS.map((x) => (
+            <label key={x}>
+              <input type="checkbox" checked={v.reasons.includes(x)} onChange={(e) => set('reasons')(e.target.checked ? [...v.reasons, x] : v.reasons.filter((r) => r !== x))} />
+              {t(`flows.values.reasons.${x}`)}
+            </label>
+          ))}
+        </div>
+        {errors.reasons && <p className="field-error">{errors.reasons}</p>}
+      </fieldset>
+      <fieldset>
+        <legend>{t('flows.entry.route')}</legend>
+        <div className="form-row">
+          <CountrySelect label={t('flows.fields.origin_country')} value={v.origin_country} onChange={(x) => setV((s) => ({ ...s, origin_country: x, origin_admin1: x === s.origin_country ? s.origin_admin1 : '' }))} error={errors.origin_country} placeholder={t('flows.common.notKnown')} />
+          {admin1('origin')}
+        </div>
+        <div className="form-row">
+          <CountrySelect label={t('flows.fields.destination_country')} value={v.destination_country} onChange={(x) => setV((s) => ({ ...s, destination_country: x, destination_admin1: x === s.destination_country ? s.destination_admin1 : '' }))} error={errors.destination_country} placeholder={t('flows.common.notKnown')} />
+          {admin1('destination')}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>{t('flows.entry.vulnerabilities')}</legend>
+        <div className="flows-vuln">
+          {VULNERABILITIES.map((k) => (
+            <CountField key={k} label={t(`flows.fields.${k}`)} value={v[k]} onChange={set(k)} error={errors[k]} />
+          ))}
+        </div>
+      </fieldset>
+      <div className="form-row">
+        <TextField label={t('flows.fields.enumerator')} value={v.enumerator} onChange={set('enumerator')} error={errors.enumerator} dir="ltr" normalise={false} />
+        <TextField label={t('flows.fields.note')} value={v.note} onChange={set('note')} error={errors.note} />
+      </div>
+      <TextField label={t('flows.review.comment')} value={comment} onChange={setComment} hint={t('flows.review.correctionCommentHint')} />
       <div className="form-actions">
-        <button type="submit" className="btn btn-primary">
+        <button type="submit" className="btn btn-primary" data-testid="review-save-correction">
           {t('flows.review.saveCorrection')}
+        </button>
+        <button type="button" className="btn" onClick={() => (setV(draftOf(record, locale)), setDate({ iso: record.date, valid: true }), setErrors({}), setMsg(null))}>
+          {t('flows.review.resetCorrection')}
         </button>
       </div>
     </form>

@@ -1,0 +1,267 @@
+// Surge alerts (listed newest first, acknowledged by reviewers) and an FMP's capacity and
+// thresholds (set by users with flows.manage). Alerts are raised by the server when data for a
+// day arrive: above a daily number, above a multiple of the trailing 7- or 28-day average, or
+// above the capacity.
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { useT } from '../../app/useT.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { ApiError, patch, post } from '../../app/api.ts';
+import { formatDate, formatDateTime, formatDigits, formatNumber } from '../../app/format.ts';
+import { nameOf } from '../../app/types.ts';
+import { parseDecimal } from '../../app/text.ts';
+import { Checkbox, FormMessage } from '../../components/Field.tsx';
+import { Badge } from '../../components/ui.tsx';
+import { QueryView } from '../../components/States.tsx';
+import { flowsKeys, useAlerts, type Alert, type MapRow, type Thresholds } from './api.ts';
+import { CountField, parseCount } from './components.tsx';
+
+/** The text of an alert: how many movements, against which limit. */
+export function useAlertText() {
+  const { t, tOr, locale } = useT();
+  return (a: Alert) => {
+    const n = (v: number | null, digits = 0) => (v === null ? '—' : formatNumber(Number(v), locale, { maximumFractionDigits: digits }));
+    const values = { n: n(a.movements), limit: n(a.limit_value), avg: n(a.trailing_average, 1), multiple: a.trailing_average ? n(Number(a.limit_value) / Number(a.trailing_average), 2) : '—' };
+    return tOr(`flows.alerts.kinds.${a.kind}`, t('flows.dash.alertText', values), values);
+  };
+}
+
+/** Alerts, optionally of some FMPs only; reviewers can acknowledge them. */
+export function AlertList({ fmps, search = '' }: { fmps?: string[] | null; search?: string }) {
+  const { t, locale } = useT();
+  const { can } = useAuth();
+  const qc = useQueryClient();
+  const alerts = useAlerts(fmps ? 500 : 50);
+  const [openOnly, setOpenOnly] = useState(false);
+  const [busy, setBusy] = useState<number | null>(null);
+  const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
+  const text = useAlertText();
+  const mayAck = can('flows.review');
+
+  const acknowledge = async (a: Alert) => {
+    setBusy(a.id);
+    setMessage(null);
+    try {
+      await post(`/api/v1/flows/alerts/${a.id}/acknowledge`);
+      setMessage({ kind: 'success', text: t('flows.alerts.acknowledgedMessage', { fmp: nameOf(a, locale), day: formatDate(a.day, locale) }) });
+      await qc.invalidateQueries({ queryKey: flowsKeys.all });
+    } catch (e) {
+      setMessage({ kind: 'error', text: e instanceof ApiError ? e.message : t('common.unexpectedError') });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  return (
+    <div className="flows-alerts">
+      <Checkbox label={t('flows.alerts.openOnly')} checked={openOnly} onChange={setOpenOnly} />
+      {message && <FormMessage kind={message.kind}>{message.text}</FormMessage>}
+      <QueryView query={alerts}>
+        {(all) => {
+          const rows = all.filter((a) => (!fmps || fmps.includes(a.fmp)) && (!openOnly || !a.acknowledged_at));
+          if (!rows.length) return <p className="muted">{t('flows.dash.noAlerts')}</p>;
+          return (
+            <ul className="flows-queue-list" data-testid="flows-alerts">
+              {rows.map((a) => (
+                <li key={a.id} data-testid="flows-alert" data-id={a.id} data-fmp={a.fmp} data-acknowledged={a.acknowledged_at ? 'true' : 'false'} className={a.acknowledged_at ? 'flows-alert-done' : 'flows-alert-open'}>
+                  <div className="flows-alert-head">
+                    <Link to={`/flows/dashboard/fmps/${encodeURIComponent(a.fmp)}${search}`}>
+                      <strong>{nameOf(a, locale)}</strong>
+                    </Link>
+                    <span> · {formatDate(a.day, locale)} </span>
+                    {a.acknowledged_at ? <Badge tone="neutral">{t('flows.dash.acknowledged')}</Badge> : <Badge tone="bad">{t('flows.dash.open')}</Badge>}
+                  </div>
+                  <p className="flows-alert-text">{text(a)}</p>
+                  {a.acknowledged_at ? (
+                    <p className="muted small">{t('flows.alerts.acknowledgedAt', { at: formatDateTime(a.acknowledged_at, locale) })}</p>
+                  ) : (
+                    mayAck && (
+                      <button type="button" className="btn btn-small" onClick={() => void acknowledge(a)} disabled={busy === a.id} data-testid={`alert-ack-${a.id}`} aria-label={t('flows.alerts.acknowledgeLabel', { fmp: nameOf(a, locale), day: formatDate(a.day, locale) })}>
+                        {busy === a.id ? t('flows.alerts.acknowledging') : t('flows.alerts.acknowledge')}
+                      </button>
+                    )
+                  )}
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </QueryView>
+    </div>
+  );
+}
+
+// ---- thresholds
+
+const SAVED = 'marz.flows.thresholds';
+type Known = { values: Partial<Thresholds>; source: 'server' | 'device' | 'none'; savedAt?: string };
+
+function savedHere(code: string): (Thresholds & { saved_at: string }) | null {
+  try {
+    const all = JSON.parse(localStorage.getItem(SAVED) ?? '{}');
+    return all && typeof all === 'object' ? (all[code] ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
+function rememberHere(code: string, v: Thresholds) {
+  try {
+    const all = JSON.parse(localStorage.getItem(SAVED) ?? '{}') ?? {};
+    all[code] = { ...v, saved_at: new Date().toISOString() };
+    localStorage.setItem(SAVED, JSON.stringify(all));
+  } catch {
+    /* storage disabled: only the hint is lost */
+  }
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined || v === '' ? null : Number(v));
+
+/**
+ * The thresholds as far as they are known. The capacity comes with the map's figures; the
+ * server does not (yet) return the other thresholds, so they are read from the map's answer
+ * when present, else from the last save made in this browser.
+ */
+function known(code: string, row: MapRow | undefined): Known {
+  const capacity = row ? num(row.capacity_per_day) : null;
+  if (row && 'alert_daily_above' in row) {
+    return { source: 'server', values: { capacity_per_day: capacity, alert_daily_above: num(row.alert_daily_above), alert_multiple: num(row.alert_multiple), alert_window_days: row.alert_window_days === 28 ? 28 : 7 } };
+  }
+  const here = savedHere(code);
+  if (here) return { source: 'device', savedAt: here.saved_at, values: { ...here, capacity_per_day: row ? capacity : here.capacity_per_day } };
+  return { source: 'none', values: { capacity_per_day: capacity } };
+}
+
+/** An FMP's capacity and thresholds; users with flows.manage can change them. */
+export function ThresholdsPanel({ code, row, name }: { code: string; row: MapRow | undefined; name: string }) {
+  const { t, locale } = useT();
+  const { can } = useAuth();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const k = known(code, row);
+  const n = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? t('flows.thresholds.none') : formatNumber(v, locale, { maximumFractionDigits: digits }));
+  const unknown = t('flows.thresholds.notKnown');
+  return (
+    <section className="card flows-thresholds" aria-labelledby="thresholds-title" data-testid="flows-thresholds">
+      <h2 id="thresholds-title">{t('flows.thresholds.title')}</h2>
+      <dl className="facts">
+        <div className="fact">
+          <dt>{t('flows.thresholds.capacity')}</dt>
+          <dd data-testid="thresholds-capacity">{row ? n(k.values.capacity_per_day) : unknown}</dd>
+        </div>
+        <div className="fact">
+          <dt>{t('flows.thresholds.dailyAbove')}</dt>
+          <dd>{k.source === 'none' ? unknown : n(k.values.alert_daily_above)}</dd>
+        </div>
+        <div className="fact">
+          <dt>{t('flows.thresholds.multiple')}</dt>
+          <dd>
+            {k.source === 'none'
+              ? unknown
+              : k.values.alert_multiple
+                ? t('flows.thresholds.multipleValue', { m: n(k.values.alert_multiple, 2), days: formatNumber(k.values.alert_window_days ?? 7, locale) })
+                : t('flows.thresholds.none')}
+          </dd>
+        </div>
+      </dl>
+      {k.source === 'device' && <p className="muted small">{t('flows.thresholds.fromDevice', { at: formatDateTime(k.savedAt, locale) })}</p>}
+      {k.source === 'none' && <p className="muted small">{t('flows.thresholds.notReported')}</p>}
+      <p className="muted small">{t('flows.thresholds.explain')}</p>
+      {saved && <FormMessage kind="success">{saved}</FormMessage>}
+      {can('flows.manage') &&
+        (editing ? (
+          <ThresholdsForm
+            code={code}
+            name={name}
+            initial={k}
+            onDone={(msg) => {
+              setEditing(false);
+              setSaved(msg);
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        ) : (
+          <button type="button" className="btn" onClick={() => (setSaved(null), setEditing(true))} data-testid="thresholds-edit">
+            {t('flows.thresholds.edit')}
+          </button>
+        ))}
+    </section>
+  );
+}
+
+function ThresholdsForm({ code, name, initial, onDone, onCancel }: { code: string; name: string; initial: Known; onDone: (message: string) => void; onCancel: () => void }) {
+  const { t, locale } = useT();
+  const qc = useQueryClient();
+  const text = (v: number | null | undefined) => (v === null || v === undefined ? '' : formatDigits(v, locale));
+  const [capacity, setCapacity] = useState(text(initial.values.capacity_per_day));
+  const [daily, setDaily] = useState(text(initial.values.alert_daily_above));
+  const [multiple, setMultiple] = useState(initial.values.alert_multiple ? formatNumber(initial.values.alert_multiple, locale, { useGrouping: false, maximumFractionDigits: 2 }) : '');
+  const [windowDays, setWindowDays] = useState<7 | 28>(initial.values.alert_window_days === 28 ? 28 : 7);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    const whole = (s: string, key: string) => {
+      const v = parseCount(s);
+      if (v === null || (s.trim() !== '' && v < 1)) errs[key] = t('flows.thresholds.errors.whole');
+      return s.trim() === '' ? null : v;
+    };
+    const body: Thresholds = { capacity_per_day: whole(capacity, 'capacity'), alert_daily_above: whole(daily, 'daily'), alert_multiple: null, alert_window_days: windowDays };
+    if (multiple.trim()) {
+      const m = parseDecimal(multiple);
+      if (m === null || !(m > 1) || m > 1000) errs.multiple = t('flows.thresholds.errors.multiple');
+      else body.alert_multiple = m;
+    }
+    setErrors(errs);
+    if (Object.keys(errs).length) return;
+    setBusy(true);
+    setMessage(null);
+    try {
+      await patch(`/api/v1/flows/fmps/${encodeURIComponent(code)}/thresholds`, body);
+      rememberHere(code, body);
+      await qc.invalidateQueries({ queryKey: flowsKeys.all });
+      onDone(t('flows.thresholds.saved', { fmp: name }));
+    } catch (err) {
+      setMessage(err instanceof ApiError ? err.message : t('common.unexpectedError'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate data-testid="thresholds-form">
+      {initial.source !== 'server' && <FormMessage kind="info">{t('flows.thresholds.replaceAll')}</FormMessage>}
+      {message && <FormMessage>{message}</FormMessage>}
+      <div className="form-row">
+        <CountField label={t('flows.thresholds.capacity')} value={capacity} onChange={setCapacity} error={errors.capacity} hint={t('flows.thresholds.emptyNone')} testId="thresholds-capacity-input" />
+        <CountField label={t('flows.thresholds.dailyAbove')} value={daily} onChange={setDaily} error={errors.daily} hint={t('flows.thresholds.emptyNone')} testId="thresholds-daily-input" />
+      </div>
+      <div className="form-row">
+        <CountField label={t('flows.thresholds.multipleField')} value={multiple} onChange={setMultiple} error={errors.multiple} hint={t('flows.thresholds.multipleHint', { example: formatNumber(1.5, locale) })} testId="thresholds-multiple-input" decimal />
+        <fieldset>
+          <legend>{t('flows.thresholds.window')}</legend>
+          <div className="flows-choices">
+            {([7, 28] as const).map((d) => (
+              <label key={d}>
+                <input type="radio" name={`window-${code}`} checked={windowDays === d} onChange={() => setWindowDays(d)} data-testid={`thresholds-window-${d}`} />
+                {t('flows.thresholds.days', { n: formatNumber(d, locale) })}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      </div>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="thresholds-save">
+          {t('flows.thresholds.save')}
+        </button>
+        <button type="button" className="btn" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
