@@ -20,6 +20,7 @@ import { exportFlows } from './export.ts';
 import { parseMapping } from './mapping.ts';
 import { STORED_SELECT } from './store.ts';
 import { interviewSchema, submitInterview, loadQuestions, questionSchema } from './survey.ts';
+import { checkAlerts } from './alerts.ts';
 
 addMessages(new URL('./locales/', import.meta.url));
 
@@ -198,7 +199,7 @@ export const flowsCapability: Capability = {
       const params: unknown[] = [];
       const where = filterSql(f, params, { from: f.from, to: f.to });
       return db.many(
-        `SELECT m.code AS fmp, m.name_en, m.name_fa, m.province_code, m.lat, m.lon, m.capacity_per_day,
+        `SELECT m.code AS fmp, m.name_en, m.name_fa, m.province_code, m.lat, m.lon, m.capacity_per_day, m.alert_daily_above, m.alert_multiple, m.alert_window_days,
                 coalesce(s.individuals, 0) AS individuals, coalesce(s.groups, 0) AS groups
            FROM fmps m LEFT JOIN (SELECT fmp_code, sum(men + women + boys + girls) AS individuals, sum(groups) AS groups FROM flow_daily WHERE ${where} GROUP BY fmp_code) s ON s.fmp_code = m.code
           ${f.scope ? `WHERE m.province_code = ANY($${params.push(f.scope)}::text[])` : ''}
@@ -208,18 +209,31 @@ export const flowsCapability: Capability = {
     });
 
     // ---- alerts and thresholds
-    api.get('/api/v1/flows/alerts', { schema: { tags: ['flows'], summary: 'Surge alerts, newest first', querystring: z.object({ open_only: z.enum(['true', 'false']).default('false'), limit: z.coerce.number().int().min(1).max(500).default(100) }), response: { 200: z.any() } } }, async (req) => {
-      const p = requirePermission(req.principal, 'flows.read');
-      const scope = scopeOf(p, 'flows.read');
-      const params: unknown[] = [req.query.limit];
-      const where = [req.query.open_only === 'true' ? 'a.acknowledged_at IS NULL' : 'TRUE'];
-      if (!scope.allProvinces) where.push(`m.province_code = ANY($${params.push(scope.provinces)}::text[])`);
-      return db.many(
-        `SELECT a.id, a.fmp_code AS fmp, m.name_en, m.name_fa, to_char(a.day, 'YYYY-MM-DD') AS day, a.kind, a.movements, a.limit_value, a.trailing_average, a.raised_at, a.acknowledged_at
-           FROM flow_alerts a JOIN fmps m ON m.code = a.fmp_code WHERE ${where.join(' AND ')} ORDER BY a.day DESC, a.id DESC LIMIT $1`,
-        params,
-      );
-    });
+    api.get(
+      '/api/v1/flows/alerts',
+      {
+        schema: {
+          tags: ['flows'],
+          summary: 'Surge alerts, newest first',
+          querystring: z.object({ open_only: z.enum(['true', 'false']).default('false'), fmp: z.string().optional(), province: z.string().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+          response: { 200: z.any() },
+        },
+      },
+      async (req) => {
+        const p = requirePermission(req.principal, 'flows.read');
+        const scope = scopeOf(p, 'flows.read');
+        const params: unknown[] = [req.query.limit];
+        const where = [req.query.open_only === 'true' ? 'a.acknowledged_at IS NULL' : 'TRUE'];
+        if (!scope.allProvinces) where.push(`m.province_code = ANY($${params.push(scope.provinces)}::text[])`);
+        if (req.query.fmp) where.push(`a.fmp_code = ANY($${params.push(req.query.fmp.split(','))}::text[])`);
+        if (req.query.province) where.push(`m.province_code = ANY($${params.push(req.query.province.split(','))}::text[])`);
+        return db.many(
+          `SELECT a.id, a.fmp_code AS fmp, m.name_en, m.name_fa, to_char(a.day, 'YYYY-MM-DD') AS day, a.kind, a.movements, a.limit_value, a.trailing_average, a.raised_at, a.acknowledged_at
+             FROM flow_alerts a JOIN fmps m ON m.code = a.fmp_code WHERE ${where.join(' AND ')} ORDER BY a.day DESC, a.id DESC LIMIT $1`,
+          params,
+        );
+      },
+    );
 
     api.post('/api/v1/flows/alerts/:id/acknowledge', { schema: { tags: ['flows'], summary: 'Acknowledge an alert', params: z.object({ id: z.coerce.number().int() }), response: { 204: z.null() } } }, async (req, reply) => {
       const p = requirePermission(req.principal, 'flows.review');
@@ -258,6 +272,9 @@ export const flowsCapability: Capability = {
               b.alert_window_days,
             ])
           ).rows[0];
+          // New thresholds apply to the last 90 days of data too, not only to what arrives next.
+          const days = (await c.query(`SELECT DISTINCT to_char(day, 'YYYY-MM-DD') AS day FROM flow_daily WHERE fmp_code = $1 AND day > CURRENT_DATE - 90`, [req.params.code])).rows;
+          await checkAlerts(c, days.map((d: any) => ({ fmp: req.params.code, day: d.day })));
           await audit(c, req.actor(), 'flows.fmp.thresholds', 'fmp', req.params.code, b);
           return r;
         });
@@ -364,7 +381,7 @@ export const flowsCapability: Capability = {
 
     // ---- survey
     api.get('/api/v1/flows/fms/questions', { schema: { tags: ['flows'], summary: 'The survey questions (configuration)', response: { 200: z.any() } } }, async (req) => {
-      requirePermission(req.principal, 'flows.submit');
+      if (!can(req.principal, 'flows.manage')) requirePermission(req.principal, 'flows.submit');
       return loadQuestions(db, false);
     });
 
@@ -387,9 +404,46 @@ export const flowsCapability: Capability = {
       return { result: await submitInterview(db, p, req.actor(), req.body) };
     });
 
+    api.get(
+      '/api/v1/flows/fms',
+      {
+        schema: {
+          tags: ['flows'],
+          summary: 'Survey interviews, newest first, with filters; page with offset',
+          querystring: filterQuery.extend({ limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) }),
+          response: { 200: z.object({ total: z.number(), interviews: z.array(z.any()), nonresponse: z.object({ refused: z.number(), already_interviewed: z.number() }) }) },
+        },
+      },
+      async (req) => {
+        const p = requirePermission(req.principal, 'flows.read');
+        const f = filters(req.query, p);
+        const params: unknown[] = [];
+        const where = filterSql({ ...f, deported: undefined }, params, { from: f.from, to: f.to, dayColumn: 'interviewed_on' });
+        const total = Number((await db.one(`SELECT count(*) AS n FROM fms_interviews WHERE ${where}`, params))!.n);
+        const np: unknown[] = [f.from, f.to];
+        const npWhere = [`n.day BETWEEN $1::date AND $2::date`];
+        if (f.fmps?.length) npWhere.push(`n.fmp_code = ANY($${np.push(f.fmps)}::text[])`);
+        if (f.provinces?.length) npWhere.push(`m.province_code = ANY($${np.push(f.provinces)}::text[])`);
+        if (f.scope) npWhere.push(`m.province_code = ANY($${np.push(f.scope)}::text[])`);
+        const nonresponse = await db.one(
+          `SELECT coalesce(sum(n.refused), 0) AS refused, coalesce(sum(n.already_interviewed), 0) AS already_interviewed
+             FROM fms_nonresponse n JOIN fmps m ON m.code = n.fmp_code WHERE ${npWhere.join(' AND ')}`,
+          np,
+        );
+        params.push(req.query.limit, req.query.offset);
+        const interviews = await db.many(
+          `SELECT id, fmp_code AS fmp, province_code, to_char(interviewed_on, 'YYYY-MM-DD') AS date, direction, sex, age, nationality, answers,
+                  ct_self_yes, ct_family_yes, enumerator, status, submitted_at
+             FROM fms_interviews WHERE ${where} ORDER BY interviewed_on DESC, submitted_at DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
+          params,
+        );
+        return { total, interviews, nonresponse: { refused: Number(nonresponse!.refused), already_interviewed: Number(nonresponse!.already_interviewed) } };
+      },
+    );
+
     api.post(
       '/api/v1/flows/fms/nonresponse',
-      { schema: { tags: ['flows'], summary: 'Count people who refused or were already interviewed at an FMP on a day', body: z.object({ fmp: z.string(), date: isoDate, refused: z.number().int().min(0), already_interviewed: z.number().int().min(0) }), response: { 204: z.null() } } },
+      { schema: { tags: ['flows'], summary: "Set one's own count of people who refused or were already interviewed at an FMP on a day (each enumerator's count is kept; figures add them up)", body: z.object({ fmp: z.string(), date: isoDate, refused: z.number().int().min(0), already_interviewed: z.number().int().min(0) }), response: { 204: z.null() } } },
       async (req, reply) => {
         const p = requirePermission(req.principal, 'flows.submit');
         const b = req.body;
@@ -399,7 +453,7 @@ export const flowsCapability: Capability = {
           if (!can(p, 'flows.submit', f.province_code)) throw new AppError('forbidden', 403);
           await c.query(
             `INSERT INTO fms_nonresponse (fmp_code, day, refused, already_interviewed, updated_by) VALUES ($1,$2,$3,$4,$5)
-             ON CONFLICT (fmp_code, day) DO UPDATE SET refused = excluded.refused, already_interviewed = excluded.already_interviewed, updated_by = excluded.updated_by, updated_at = now()`,
+             ON CONFLICT (fmp_code, day, updated_by) DO UPDATE SET refused = excluded.refused, already_interviewed = excluded.already_interviewed, updated_at = now()`,
             [b.fmp, b.date, b.refused, b.already_interviewed, p.id],
           );
           await audit(c, req.actor(), 'flows.fms.nonresponse', 'fmp', b.fmp, b);
