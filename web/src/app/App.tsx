@@ -2,7 +2,7 @@
 // (web/src/features/index.ts); each page is a lazy chunk.
 import { lazy, Suspense } from 'react';
 import { QueryCache, QueryClient, QueryClientProvider, MutationCache } from '@tanstack/react-query';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { ApiError } from './api.ts';
 import { I18nProvider } from './i18n.tsx';
 import { Guard, SESSION_KEY, SessionLocaleSync } from './auth.tsx';
@@ -40,6 +40,11 @@ export function createQueryClient(): QueryClient {
 
 export function App({ queryClient, locale, messages }: { queryClient: QueryClient; locale: Locale; messages: Record<string, string> }) {
   const featureRoutes = features.flatMap((f) => f.routes.map((r) => ({ ...r, key: `${f.id}:${r.path}` })));
+  // A section's bare address (/governance, /flows…) opens the section's first page.
+  const sectionRedirects = features
+    .flatMap((f) => f.nav ?? [])
+    .map((n) => ({ section: n.to.split('/')[1], to: n.to }))
+    .filter(({ section }, i, all) => section && !featureRoutes.some((r) => r.path === section) && all.findIndex((x) => x.section === section) === i);
   return (
     <QueryClientProvider client={queryClient}>
       <I18nProvider initial={locale} initialMessages={messages}>
@@ -83,6 +88,9 @@ export function App({ queryClient, locale, messages }: { queryClient: QueryClien
                       </Guard>
                     }
                   />
+                ))}
+                {sectionRedirects.map(({ section, to }) => (
+                  <Route key={`section:${section}`} path={section} element={<Navigate to={to} replace />} />
                 ))}
                 <Route path="*" element={<NotFound />} />
               </Route>
