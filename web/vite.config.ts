@@ -7,18 +7,22 @@ import { fileURLToPath } from 'node:url';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const platform = fileURLToPath(new URL('../src/platform/', import.meta.url));
+const flows = fileURLToPath(new URL('../src/flows/', import.meta.url));
 
 export default defineConfig({
   root: webRoot,
   base: '/',
   plugins: [react()],
   resolve: {
-    // Shared, browser-safe helpers of the server (calendar.ts, text.ts): import '@platform/calendar.ts'.
-    alias: { '@platform': platform },
+    // Shared, browser-safe modules of the server, so that the browser judges a record or a
+    // mapping with the server's own code: '@platform/calendar.ts', '@platform/text.ts',
+    // '@flows/format.ts', '@flows/validate.ts', '@flows/mapping.ts' (nothing else: the other
+    // src/flows modules use Node).
+    alias: { '@platform': platform, '@flows': flows },
   },
   server: {
     port: 5173,
-    // Allow the dev server to read ../src/platform/*.ts as well as web/ and node_modules.
+    // Allow the dev server to read ../src/platform/*.ts and ../src/flows/*.ts as well as web/ and node_modules.
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
     proxy: { '/api': { target: process.env.MARZ_API ?? 'http://localhost:8080', changeOrigin: false } },
   },

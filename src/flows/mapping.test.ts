@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { applyMapping, loadMapping, mapAndValidate, type Mapping, mappingSourceColumns, missingColumns, parseMapping } from './mapping.ts';
+import { applyMapping, mapAndValidate, type Mapping, mappingSourceColumns, missingColumns, parseMapping } from './mapping.ts';
 import { type HeaderInfo, readCsv, type SourceRow } from './read.ts';
 import { demoFmpRegistry } from './demo.ts';
 import { makeFmpRegistry } from './validate.ts';
@@ -10,9 +11,10 @@ const fixture = fileURLToPath(new URL('./fixtures/kobo-fmr-export.csv', import.m
 const example = fileURLToPath(new URL('./mappings/kobo-fmr-example.json', import.meta.url));
 const fmps = makeFmpRegistry(demoFmpRegistry());
 const today = '2025-08-31';
+const loadExample = async () => parseMapping(JSON.parse(await readFile(example, 'utf8')));
 
 test('the example Kobo mapping is valid and matches the fixture header', async () => {
-  const mapping = await loadMapping(example);
+  const mapping = await loadExample();
   assert.equal(mapping.source, 'kobo');
   assert.equal(mapping.date_format, 'jalali');
   let header: HeaderInfo | undefined;
@@ -24,7 +26,7 @@ test('the example Kobo mapping is valid and matches the fixture header', async (
 });
 
 test('Kobo fixture: Persian headers, Persian digits and Jalali dates import; bad rows are reported', async () => {
-  const mapping = await loadMapping(example);
+  const mapping = await loadExample();
   const results = [];
   for await (const r of mapAndValidate(readCsv(fixture), { mapping, today, fmps })) results.push(r);
   assert.equal(results.length, 8);

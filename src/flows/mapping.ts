@@ -4,7 +4,6 @@
 //
 //   source row ──applyMapping──▶ canonical raw row ──validateFmrRow──▶ FmrRecord | problems
 
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { normalisePersian, toAsciiDigits } from '../platform/text.ts';
 import { FMR_FIELDS, type FmrField } from './format.ts';
@@ -79,11 +78,6 @@ export function parseMapping(json: unknown): Mapping {
     throw new Error(`Invalid import mapping:\n  ${lines.join('\n  ')}`);
   }
   return r.data;
-}
-
-/** Reads a mapping from a JSON file. */
-export async function loadMapping(path: string): Promise<Mapping> {
-  return parseMapping(JSON.parse(await readFile(path, 'utf8')));
 }
 
 /** Source columns a mapping reads. */

@@ -1,6 +1,7 @@
 // Flow monitoring data for the web app: types of the API's answers and query hooks.
 import { useQuery } from '@tanstack/react-query';
 import { get, type Query } from '../../app/api.ts';
+import type { FmrRecord } from '@flows/format.ts';
 
 export interface Problem {
   column: string;
@@ -43,32 +44,9 @@ export interface SubmitAnswer {
   results: { id: string | null; index?: number; result: 'created' | 'duplicate' | 'invalid'; problems?: Problem[] }[];
 }
 
-export interface StoredRecord {
-  id: string;
-  fmp: string;
+/** A stored record (GET /api/v1/flows/fmr): the record of the FMR format (src/flows/format.ts), and its review state. */
+export interface StoredRecord extends FmrRecord {
   province_code: string;
-  date: string;
-  time: string | null;
-  direction: string;
-  nationality: string;
-  men: number;
-  women: number;
-  boys: number;
-  girls: number;
-  deported: string;
-  transport: string | null;
-  reasons: string[];
-  origin_country: string | null;
-  origin_admin1: string | null;
-  destination_country: string | null;
-  destination_admin1: string | null;
-  uasc: number | null;
-  pregnant_lactating: number | null;
-  elderly: number | null;
-  disabled: number | null;
-  medical: number | null;
-  enumerator: string | null;
-  note: string | null;
   status: string;
   review_comment: string | null;
   submitted_at: string;

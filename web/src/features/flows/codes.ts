@@ -1,30 +1,24 @@
-// Codes of the FMR format (src/flows/format.ts) for the web forms, and country names.
-import iso3 from '../../../../src/flows/iso3.json';
+// Codes of the FMR format for the web forms, and country names: the server's own lists
+// (src/flows/format.ts), under the names the forms use.
+import { COUNT_FIELDS, COUNTRIES, DEPORTED_VALUES, DIRECTIONS, EXTRA_NATIONALITIES, REASON_CODES, TRANSPORT_MODES, VULNERABILITY_FIELDS, countryName } from '@flows/format.ts';
 import type { Locale } from '../../app/types.ts';
 import { compareText } from '../../app/format.ts';
 
-export const DIRECTIONS = ['in', 'out'] as const;
-export const DEPORTED = ['yes', 'no', 'unknown'] as const;
-export const TRANSPORT = ['bus', 'car', 'truck', 'train', 'on_foot', 'taxi', 'plane', 'boat', 'other'] as const;
-export const REASONS = ['economic', 'family_reunification', 'education', 'conflict_insecurity', 'natural_disaster', 'health', 'tourism_pilgrimage', 'return_home', 'seasonal_work', 'deportation', 'other'] as const;
-export const COUNTS = ['men', 'women', 'boys', 'girls'] as const;
-export const VULNERABILITIES = ['uasc', 'pregnant_lactating', 'elderly', 'disabled', 'medical'] as const;
+export { DIRECTIONS };
+export const DEPORTED = DEPORTED_VALUES;
+export const TRANSPORT = TRANSPORT_MODES;
+export const REASONS = REASON_CODES;
+export const COUNTS = COUNT_FIELDS;
+export const VULNERABILITIES = VULNERABILITY_FIELDS;
 export const STATUSES = ['received', 'approved', 'has_issues', 'rejected'] as const;
 /** Nationalities most often seen at Iran's crossings, listed first. */
 export const COMMON_NATIONALITIES = ['AFG', 'IRN', 'PAK', 'IRQ', 'TUR', 'AZE', 'ARM', 'TKM', 'SYR', 'IND'] as const;
 
-interface CountryRow {
-  a3: string;
-  en: string;
-  fa: string;
-}
-const ALL: CountryRow[] = [...(iso3 as { countries: CountryRow[] }).countries, ...(iso3 as { extra: CountryRow[] }).extra];
-const BY_CODE = new Map(ALL.map((c) => [c.a3, c]));
+const ALL = [...COUNTRIES.values(), ...EXTRA_NATIONALITIES.values()];
 
 export function countryLabel(a3: string | null | undefined, locale: Locale): string {
   if (!a3) return '';
-  const c = BY_CODE.get(a3);
-  return c ? (locale === 'fa' ? c.fa : c.en) : a3;
+  return countryName(a3, locale) ?? a3;
 }
 
 /** Options for a country select: the common ones first, then all others by name. */

@@ -1,43 +1,22 @@
-// The import mapping (format `marz-fmr-mapping/1`, checked on the server by src/flows/mapping.ts)
-// as the mapping editor holds it, the conversions both ways, and a preview that applies a
-// mapping to sample rows in the browser with the same rules as the server.
-import { normalisePersian, toAsciiDigits } from '../../app/text.ts';
-
-export const MARZ_FIELDS = [
-  'id',
-  'fmp',
-  'date',
-  'direction',
-  'nationality',
-  'men',
-  'women',
-  'boys',
-  'girls',
-  'deported',
-  'time',
-  'transport',
-  'reasons',
-  'origin_country',
-  'origin_admin1',
-  'destination_country',
-  'destination_admin1',
-  'uasc',
-  'pregnant_lactating',
-  'elderly',
-  'disabled',
-  'medical',
-  'enumerator',
-  'note',
-] as const;
-export type MarzField = (typeof MARZ_FIELDS)[number];
-export const CORE_FIELDS = new Set<MarzField>(['id', 'fmp', 'date', 'direction', 'nationality', 'men', 'women', 'boys', 'girls', 'deported']);
-export const NUMBER_FIELDS = new Set<MarzField>(['men', 'women', 'boys', 'girls', 'uasc', 'pregnant_lactating', 'elderly', 'disabled', 'medical']);
-export const COUNTRY_FIELDS = new Set<MarzField>(['nationality', 'origin_country', 'destination_country']);
+// The import mapping editor's state: the mapping (format `marz-fmr-mapping/1`) as the editor
+// holds it — rows of pairs and column lists that may be half filled in — and the conversions
+// both ways. Everything else is the server's own code, run in the browser: the schema and its
+// checks, the columns a mapping reads, applying it to a row (src/flows/mapping.ts), the field
+// list (src/flows/format.ts) and the validation of the mapped rows (src/flows/validate.ts).
+import { COUNT_FIELDS, FMR_COLUMNS, FMR_FIELDS, VULNERABILITY_FIELDS, type FmrField } from '@flows/format.ts';
+import { MappingSchema, type Mapping } from '@flows/mapping.ts';
 
 export const RULE_KINDS = ['none', 'from', 'first_of', 'sum', 'flags', 'const'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
-export const SOURCES = ['kobo', 'odk', 'excel', 'other'] as const;
-export const DATE_FORMATS = ['auto', 'jalali', 'gregorian'] as const;
+/** The choices of the settings, as the schema lists them. */
+export const SOURCES = MappingSchema.shape.source.unwrap().options;
+export const DATE_FORMATS = MappingSchema.shape.date_format.unwrap().options;
+export const DIGITS = MappingSchema.shape.digits.unwrap().options;
+
+/** Fields whose constant or default is written as a number. */
+const NUMBER_FIELDS = new Set<FmrField>([...COUNT_FIELDS, ...VULNERABILITY_FIELDS]);
+/** Fields holding an ISO 3166-1 alpha-3 country code. */
+export const COUNTRY_FIELDS = new Set<FmrField>(FMR_COLUMNS.filter((c) => c.type === 'iso3').map((c) => c.key));
 
 export type Pairs = [string, string][];
 
@@ -61,12 +40,12 @@ export interface RuleDraft {
 export interface MappingDraft {
   name: string;
   description: string;
-  source: (typeof SOURCES)[number];
-  date_format: (typeof DATE_FORMATS)[number];
+  source: Mapping['source'];
+  date_format: Mapping['date_format'];
   excel_serial_dates: boolean;
-  digits: 'normalise' | 'keep';
+  digits: Mapping['digits'];
   value_maps: [string, Pairs][];
-  fields: Record<MarzField, RuleDraft>;
+  fields: Record<FmrField, RuleDraft>;
 }
 
 export const emptyRule = (): RuleDraft => ({ kind: 'none', from: '', columns: [''], flags: [['', '']], constValue: '', values: 'none', inline: [], split: '', default: '' });
@@ -80,7 +59,7 @@ export function emptyDraft(): MappingDraft {
     excel_serial_dates: false,
     digits: 'normalise',
     value_maps: [],
-    fields: Object.fromEntries(MARZ_FIELDS.map((f) => [f, emptyRule()])) as Record<MarzField, RuleDraft>,
+    fields: Object.fromEntries(FMR_FIELDS.map((f) => [f, emptyRule()])) as Record<FmrField, RuleDraft>,
   };
 }
 
@@ -98,7 +77,7 @@ export function fromJson(json: unknown, name?: string): MappingDraft {
   d.excel_serial_dates = m.excel_serial_dates === true;
   d.digits = m.digits === 'keep' ? 'keep' : 'normalise';
   d.value_maps = Object.entries((m.value_maps ?? {}) as Record<string, unknown>).map(([k, v]) => [k, pairs(v)]);
-  for (const f of MARZ_FIELDS) {
+  for (const f of FMR_FIELDS) {
     const r = m.fields?.[f];
     if (r === undefined || r === null) continue;
     const rule = emptyRule();
@@ -126,7 +105,7 @@ const object = (p: Pairs) => Object.fromEntries(p.filter(([k]) => k.trim() !== '
 /** The draft as the API takes it (PUT /api/v1/flows/mappings/:name). */
 export function toJson(d: MappingDraft): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
-  for (const f of MARZ_FIELDS) {
+  for (const f of FMR_FIELDS) {
     const r = d.fields[f];
     if (r.kind === 'none') continue;
     const rule: Record<string, unknown> = {};
@@ -155,53 +134,64 @@ export function toJson(d: MappingDraft): Record<string, unknown> {
   return out;
 }
 
-export type DraftProblem = { field: MarzField | null; code: 'column' | 'columns' | 'flags' | 'const' | 'values' | 'name' | 'mapName'; detail?: string };
+export type DraftProblem = { field: FmrField | null; code: 'column' | 'columns' | 'flags' | 'const' | 'values' | 'name' | 'mapName' | 'other'; detail?: string };
 
-/** Problems that would make the server refuse the mapping. */
+const isField = (x: unknown): x is FmrField => (FMR_FIELDS as readonly unknown[]).includes(x);
+
+/**
+ * Problems that would make the server refuse the mapping — its own schema (MappingSchema)
+ * judges the draft as it would be sent — and what the editor's rows cannot say in JSON: a
+ * shared table without a name or with a name used twice, a one-column-per-choice rule without
+ * any complete row, an empty constant.
+ */
 export function checkDraft(d: MappingDraft): DraftProblem[] {
   const out: DraftProblem[] = [];
-  if (!d.name.trim()) out.push({ field: null, code: 'name' });
   const names = new Set<string>();
   for (const [n] of d.value_maps) {
     if (!n.trim() || names.has(n.trim())) out.push({ field: null, code: 'mapName', detail: n });
     names.add(n.trim());
   }
-  for (const f of MARZ_FIELDS) {
+  for (const f of FMR_FIELDS) {
     const r = d.fields[f];
-    if (r.kind === 'from' && !r.from.trim()) out.push({ field: f, code: 'column' });
-    if ((r.kind === 'first_of' || r.kind === 'sum') && !r.columns.some((c) => c.trim())) out.push({ field: f, code: 'columns' });
     if (r.kind === 'flags' && !r.flags.some(([c, v]) => c.trim() && v.trim())) out.push({ field: f, code: 'flags' });
     if (r.kind === 'const' && !r.constValue.trim()) out.push({ field: f, code: 'const' });
-    if ((r.kind === 'from' || r.kind === 'first_of') && r.values.startsWith('@') && !names.has(r.values.slice(1))) out.push({ field: f, code: 'values', detail: r.values.slice(1) });
+  }
+  const parsed = MappingSchema.safeParse(toJson(d));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const [top, field, part] = issue.path;
+      let p: DraftProblem;
+      if (top === 'name') p = { field: null, code: 'name' };
+      else if (top === 'fields' && isField(field)) {
+        const rule = d.fields[field];
+        if (part === 'from') p = { field, code: 'column' };
+        else if (part === 'first_of' || part === 'sum') p = { field, code: 'columns' };
+        else if (part === 'flags') p = { field, code: 'flags' };
+        else if (part === 'values' && rule.values.startsWith('@')) p = { field, code: 'values', detail: rule.values.slice(1) };
+        else p = { field, code: 'other', detail: issue.message };
+      } else p = { field: null, code: 'other', detail: `${issue.path.join('.')}: ${issue.message}` };
+      if (!out.some((x) => x.field === p.field && x.code === p.code)) out.push(p);
+    }
   }
   return out;
 }
 
-/** Source columns the draft reads. */
-export function columnsUsed(d: MappingDraft): string[] {
-  const out = new Set<string>();
-  for (const f of MARZ_FIELDS) {
-    const r = d.fields[f];
-    if (r.kind === 'from' && r.from.trim()) out.add(r.from.trim());
-    if (r.kind === 'first_of' || r.kind === 'sum') r.columns.filter((c) => c.trim()).forEach((c) => out.add(c.trim()));
-    if (r.kind === 'flags') r.flags.filter(([c]) => c.trim()).forEach(([c]) => out.add(c.trim()));
+/**
+ * The draft as a mapping the server's functions take (applyMapping, missingColumns,
+ * mappingSourceColumns), for the preview and the checks against a file while the draft is
+ * still being written: the rules the schema refuses are left out (they are reported by
+ * checkDraft), and a draft without a name yet is named for the moment. Null when nothing is left.
+ */
+export function draftMapping(d: MappingDraft): Mapping | null {
+  const json = toJson(d);
+  if (!json.name) json.name = '(draft)';
+  let r = MappingSchema.safeParse(json);
+  if (!r.success) {
+    const fields = { ...(json.fields as Record<string, unknown>) };
+    for (const issue of r.error.issues) if (issue.path[0] === 'fields' && typeof issue.path[1] === 'string') delete fields[issue.path[1]];
+    r = MappingSchema.safeParse({ ...json, fields });
   }
-  return [...out];
-}
-
-/** Columns the mapping needs that the header lacks (for `first_of`, only when none of them is there) — as the server checks. */
-export function missingColumns(d: MappingDraft, header: string[]): string[] {
-  const have = new Set(header.map((h) => h.trim()));
-  const out = new Set<string>();
-  for (const f of MARZ_FIELDS) {
-    const r = d.fields[f];
-    const cols = r.columns.map((c) => c.trim()).filter(Boolean);
-    if (r.kind === 'from' && r.from.trim() && !have.has(r.from.trim())) out.add(r.from.trim());
-    if (r.kind === 'first_of' && cols.length && !cols.some((c) => have.has(c))) out.add(cols[0]!);
-    if (r.kind === 'sum') cols.filter((c) => !have.has(c)).forEach((c) => out.add(c));
-    if (r.kind === 'flags') r.flags.map(([c]) => c.trim()).filter((c) => c && !have.has(c)).forEach((c) => out.add(c));
-  }
-  return [...out];
+  return r.success ? r.data : null;
 }
 
 /** A first draft from a file's header: columns named like Marz's fields (any case, spaces or dashes) are mapped to them. */
@@ -209,67 +199,10 @@ export function guessFromHeader(header: string[], base: MappingDraft = emptyDraf
   const d: MappingDraft = { ...base, fields: { ...base.fields } };
   const key = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
   const byKey = new Map(header.map((h) => [key(h), h]));
-  for (const f of MARZ_FIELDS) {
+  for (const f of FMR_FIELDS) {
     if (d.fields[f].kind !== 'none') continue;
     const col = byKey.get(f) ?? (f === 'id' ? (byKey.get('_uuid') ?? byKey.get('uuid')) : undefined);
     if (col) d.fields[f] = { ...emptyRule(), kind: 'from', from: col };
   }
   return d;
-}
-
-// ---- preview: the server's rules (src/flows/mapping.ts), in the browser
-
-const matchKey = (s: string) => normalisePersian(toAsciiDigits(s)).toLowerCase();
-const TRUTHY = new Set(['1', 'true', 'yes', 'y', 'x', 'بله', 'بلی', 'آری', 'صحیح', 'درست'].map(matchKey));
-
-/** Applies the draft to one source row: Marz field → value (before validation). */
-export function applyDraft(d: MappingDraft, row: Record<string, string>): Partial<Record<MarzField, string>> {
-  const norm = d.digits === 'normalise' ? (s: string) => normalisePersian(toAsciiDigits(s)) : (s: string) => s.trim();
-  const shared = new Map(d.value_maps.map(([n, p]) => [n.trim(), p]));
-  const out: Partial<Record<MarzField, string>> = {};
-  for (const f of MARZ_FIELDS) {
-    const r = d.fields[f];
-    if (r.kind === 'none') continue;
-    const table = r.values === 'inline' ? r.inline : r.values.startsWith('@') ? (shared.get(r.values.slice(1)) ?? []) : null;
-    const map = table ? new Map(table.filter(([k]) => k.trim()).map(([k, v]) => [matchKey(k.trim()), v.trim()])) : null;
-    const mapValue = (s: string) => (s === '' || !map ? s : (map.get(matchKey(s)) ?? s));
-    const mapOne = r.split
-      ? (s: string) =>
-          s
-            .split(r.split)
-            .map((p) => p.trim())
-            .filter((p) => p !== '')
-            .map(mapValue)
-            .join(';')
-      : mapValue;
-    const dflt = r.default.trim();
-    const cell = (c: string) => norm(row[c.trim()] ?? '');
-    let v = '';
-    if (r.kind === 'const') v = r.constValue.trim();
-    else if (r.kind === 'from') v = mapOne(cell(r.from)) || dflt;
-    else if (r.kind === 'first_of') {
-      const hit = r.columns.map(cell).find((x) => x !== '');
-      v = hit === undefined ? dflt : mapOne(hit);
-    } else if (r.kind === 'sum') {
-      let total = 0;
-      let any = false;
-      let bad: string | null = null;
-      for (const c of r.columns.filter((x) => x.trim())) {
-        const x = toAsciiDigits(row[c.trim()] ?? '').trim();
-        if (x === '') continue;
-        if (!/^[+-]?\d+(\.\d+)?$/.test(x)) {
-          bad = x;
-          break;
-        }
-        total += Number(x);
-        any = true;
-      }
-      v = bad ?? (any ? String(total) : dflt);
-    } else {
-      const codes = r.flags.filter(([c, code]) => c.trim() && code.trim() && TRUTHY.has(matchKey(row[c.trim()] ?? ''))).map(([, code]) => code.trim());
-      v = codes.length ? codes.join(';') : dflt;
-    }
-    out[f] = v;
-  }
-  return out;
 }

@@ -3,20 +3,15 @@
 // keyboard and screen-reader users.
 import { lazy, Suspense } from 'react';
 import { useNavigate } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
-import { get } from '../../../app/api.ts';
 import { formatNumber } from '../../../app/format.ts';
 import { nameOf } from '../../../app/types.ts';
 import { ErrorState, LoadingState } from '../../../components/States.tsx';
 import { useProvinces } from '../../places/api.ts';
 import type { MapRow } from '../api.ts';
-import type { FeatureCollection } from './FlowMapCanvas.tsx';
+import { useGeo } from '../../../components/map/geo.ts';
 
 const FlowMapCanvas = lazy(() => import('./FlowMapCanvas.tsx'));
-
-const useGeo = (name: 'provinces' | 'countries') =>
-  useQuery({ queryKey: ['places', 'geo', name], queryFn: ({ signal }) => get<FeatureCollection>(`/api/v1/places/geo/${name}.geojson`, undefined, signal), staleTime: Infinity });
 
 export function FlowMap({ rows, days, province, fmp, search }: { rows: MapRow[]; days: number; province: string | null; fmp: string | null; search: string }) {
   const { t, locale } = useT();

@@ -1,10 +1,11 @@
 // The FMR entry form for enumerators (flows.submit). Mobile-first; every save goes to the
 // offline queue first and is then sent (see queue.ts), so nothing typed at a border post
 // without a connection is lost, and nothing is counted twice.
-import { useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useT } from '../../../app/useT.ts';
 import { useAuth } from '../../../app/auth.tsx';
 import { formatDate, formatNumber, sortByName, today } from '../../../app/format.ts';
+import { parseCount } from '@flows/validate.ts';
 import { nameOf } from '../../../app/types.ts';
 import { DateInput } from '../../../components/DateInput.tsx';
 import { FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
@@ -12,14 +13,16 @@ import { PageHeader, usePageTitle } from '../../../components/ui.tsx';
 import { useProvinces } from '../../places/api.ts';
 import { useFmpList } from '../fmpList.ts';
 import { COUNTS, DEPORTED, DIRECTIONS, REASONS, TRANSPORT, VULNERABILITIES, countryLabel } from '../codes.ts';
-import { CountField, CountrySelect, PendingBadge, parseCount } from '../components.tsx';
+import { CountField, CountrySelect, PendingBadge } from '../components.tsx';
 import { discard, enqueue, flush, useQueue, type QueueEntry } from '../queue.ts';
-import type { FmrInput } from '../api.ts';
+import { checkRecord, fmpRegistry, problemText, problemsByField, recordInput } from '../validation.ts';
 import '../flows.css';
 
 type Counts = Record<(typeof COUNTS)[number] | (typeof VULNERABILITIES)[number], string>;
 const EMPTY_COUNTS: Counts = { men: '', women: '', boys: '', girls: '', uasc: '', pregnant_lactating: '', elderly: '', disabled: '', medical: '' };
 const LAST_FMP = 'marz.flows.lastFmp';
+/** The form's hints for a choice not made (the validator's "… is required", said as the control asks). */
+const CHOICE_HINTS = { fmp: 'flows.errors.fmp', direction: 'flows.errors.direction', nationality: 'flows.errors.nationality', deported: 'flows.errors.deported' } as const;
 
 interface FormState {
   id: string | null;
@@ -62,10 +65,14 @@ export default function Entry() {
   const firstCount = useRef<HTMLDivElement>(null);
 
   const active = sortByName(fmps.filter((f) => f.active), locale);
+  const registry = useMemo(() => fmpRegistry(fmps), [fmps]);
   const set = <K extends keyof FormState>(k: K) => (x: FormState[K]) => setV((s) => ({ ...s, [k]: x }));
   const setCount = (k: keyof Counts) => (x: string) => setV((s) => ({ ...s, counts: { ...s.counts, [k]: x } }));
-  const n = Object.fromEntries(Object.entries(v.counts).map(([k, x]) => [k, parseCount(x)])) as Record<keyof Counts, number | null>;
-  const total = COUNTS.reduce((a, k) => a + (n[k] ?? 0), 0);
+  /** The group's size as typed so far (what is not a count yet counts 0). */
+  const total = COUNTS.reduce((a, k) => {
+    const c = parseCount(v.counts[k].trim() || '0');
+    return a + (c.ok ? c.n : 0);
+  }, 0);
 
   const send = async () => {
     if (!user) return;
@@ -80,57 +87,41 @@ export default function Entry() {
     }
   };
 
-  const validate = (): Record<string, string> => {
-    const e: Record<string, string> = {};
-    if (!v.fmp) e.fmp = t('flows.errors.fmp');
-    else if (!active.some((f) => f.code === v.fmp)) e.fmp = t('flows.errors.fmpClosed');
-    if (!date.valid) e.date = t('date.errors.invalid');
-    else if (!date.iso) e.date = t('form.required');
-    else if (date.iso > today()) e.date = t('flows.errors.dateFuture', { today: formatDate(today(), locale) });
-    if (!v.direction) e.direction = t('flows.errors.direction');
-    if (!v.nationality) e.nationality = t('flows.errors.nationality');
-    if (!v.deported) e.deported = t('flows.errors.deported');
-    let countsOk = true;
-    for (const k of [...COUNTS, ...VULNERABILITIES]) {
-      if (n[k] === null) {
-        e[k] = t('flows.errors.count');
-        countsOk = false;
-      }
-    }
-    if (countsOk && total === 0) e.counts = t('flows.errors.groupEmpty');
-    if (countsOk) {
-      const caps: Record<(typeof VULNERABILITIES)[number], number> = {
-        uasc: n.boys! + n.girls!,
-        pregnant_lactating: n.women! + n.girls!,
-        elderly: n.men! + n.women!,
-        disabled: total,
-        medical: total,
-      };
-      for (const k of VULNERABILITIES) if (n[k]! > caps[k]) e[k] = t(`flows.errors.exceeds.${k}`, { max: formatNumber(caps[k], locale) });
-    }
-    if (v.note.length > 2000) e.note = t('flows.errors.noteLong');
-    return e;
-  };
-
   const submit = async (ev: FormEvent) => {
     ev.preventDefault();
     if (!user) return;
-    const e = validate();
+    // The record as it would be sent, judged by the server's validator. Blank counts of the group
+    // are 0 (as their placeholder shows); a remembered FMP the list no longer offers is not chosen.
+    const result = checkRecord(
+      {
+        id: v.id ?? crypto.randomUUID(),
+        fmp: active.some((f) => f.code === v.fmp) ? v.fmp : '',
+        date: date.iso ?? '',
+        direction: v.direction,
+        nationality: v.nationality,
+        deported: v.deported,
+        ...Object.fromEntries(COUNTS.map((k) => [k, v.counts[k].trim() || '0'])),
+        ...Object.fromEntries(VULNERABILITIES.map((k) => [k, v.counts[k]])),
+        transport: v.transport,
+        reasons: v.reasons,
+        origin_country: v.origin_country,
+        origin_admin1: v.origin_admin1,
+        destination_country: v.destination_country,
+        destination_admin1: v.destination_admin1,
+        note: v.note,
+      },
+      registry,
+    );
+    const e: Record<string, string> = result.ok ? {} : problemsByField(result.problems, locale);
+    if (!result.ok) for (const p of result.problems) if (p.code === 'required' && p.column in CHOICE_HINTS) e[p.column] = t(CHOICE_HINTS[p.column as keyof typeof CHOICE_HINTS]);
+    // Form-only: what was typed in the date field is not a date it can read.
+    if (!date.valid) e.date = t('date.errors.invalid');
     setErrors(e);
-    if (Object.keys(e).length) {
+    if (!result.ok || Object.keys(e).length) {
       setMessage({ kind: 'error', text: t('form.fixErrors') });
       return;
     }
-    const id = v.id ?? crypto.randomUUID();
-    const record: FmrInput = { id, fmp: v.fmp, date: date.iso!, direction: v.direction, nationality: v.nationality, men: n.men!, women: n.women!, boys: n.boys!, girls: n.girls!, deported: v.deported };
-    if (v.transport) record.transport = v.transport;
-    if (v.reasons.length) record.reasons = v.reasons;
-    if (v.origin_country) record.origin_country = v.origin_country;
-    if (v.origin_admin1.trim()) record.origin_admin1 = v.origin_admin1.trim();
-    if (v.destination_country) record.destination_country = v.destination_country;
-    if (v.destination_admin1.trim()) record.destination_admin1 = v.destination_admin1.trim();
-    for (const k of VULNERABILITIES) if (v.counts[k].trim()) record[k] = n[k]!;
-    if (v.note.trim()) record.note = v.note.trim();
+    const record = recordInput(result.record);
     try {
       enqueue(record, user.id);
     } catch {
@@ -138,12 +129,12 @@ export default function Entry() {
       return;
     }
     try {
-      localStorage.setItem(LAST_FMP, v.fmp);
+      localStorage.setItem(LAST_FMP, record.fmp);
     } catch {
       /* ignore */
     }
     // Ready for the next group at the same point, day and direction.
-    setV(blank({ fmp: v.fmp, direction: v.direction }));
+    setV(blank({ fmp: record.fmp, direction: v.direction }));
     setErrors({});
     setMessage({ kind: 'info', text: t('flows.entry.queued') });
     firstCount.current?.querySelector('input')?.focus();
@@ -325,7 +316,7 @@ export default function Entry() {
                   <>
                     <ul className="flows-problems">
                       {e.problems.map((p, i) => (
-                        <li key={i}>{locale === 'fa' ? p.message_fa : p.message_en}</li>
+                        <li key={i}>{problemText(p, locale)}</li>
                       ))}
                     </ul>
                     <div className="row-actions">

@@ -13,7 +13,8 @@ import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx'
 import { flowsKeys, useMappings, type ImportJob } from '../api.ts';
 import { sampleFile, SampleError, type FileSample } from '../fileSample.ts';
 import { handOff, handedFile } from '../handoff.ts';
-import { CORE_FIELDS, fromJson, missingColumns } from '../mappingModel.ts';
+import { CORE_FIELDS } from '@flows/format.ts';
+import { missingColumns, parseMapping } from '@flows/mapping.ts';
 import '../flows.css';
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'processing'; job: ImportJob | null } | { kind: 'done'; job: ImportJob } | { kind: 'error'; message: string };
@@ -41,6 +42,15 @@ function upload(file: File, query: string, csrf: string | undefined, locale: str
     form.append('file', file);
     xhr.send(form);
   });
+}
+
+/** Columns a saved mapping needs that the file lacks (none when the mapping no longer parses: the server says why). */
+function savedMappingMissing(json: unknown, header: string[]): string[] {
+  try {
+    return missingColumns(parseMapping(json), header);
+  } catch {
+    return [];
+  }
 }
 
 export default function Import() {
@@ -78,7 +88,8 @@ export default function Import() {
   const chosen = mapping ? mappings.data?.find((m) => m.name === mapping) : undefined;
   // With a mapping chosen, wait for it before checking the file against it.
   const checkable = !!sample && (!mapping || !!chosen);
-  const missing = checkable ? (chosen ? missingColumns(fromJson(chosen.mapping), sample!.header) : [...CORE_FIELDS].filter((c) => !sample!.header.includes(c))) : [];
+  // The server's own check (src/flows/import.ts): the mapping's columns, or the core columns without one.
+  const missing = checkable ? (chosen ? savedMappingMissing(chosen.mapping, sample!.header) : CORE_FIELDS.filter((c) => !sample!.header.includes(c))) : [];
   const mapThisFile = () => {
     handOff(file);
     navigate('/flows/mappings?from=import');

@@ -19,27 +19,28 @@ import { flowsKeys, useMappings } from '../api.ts';
 import { DEPORTED, DIRECTIONS, REASONS, TRANSPORT, countryOptions } from '../codes.ts';
 import { sampleFile, SampleError, type FileSample } from '../fileSample.ts';
 import { handOff, handedFile } from '../handoff.ts';
+import { CORE_FIELDS, FMR_FIELDS, type FmrField } from '@flows/format.ts';
+import { applyMapping, mappingSourceColumns, mappingValidateOptions, missingColumns, type Mapping } from '@flows/mapping.ts';
+import { validateFmrRow, type Problem } from '@flows/validate.ts';
+import { todayIso } from '@platform/calendar.ts';
 import {
-  CORE_FIELDS,
   COUNTRY_FIELDS,
   DATE_FORMATS,
-  MARZ_FIELDS,
+  DIGITS,
   RULE_KINDS,
   SOURCES,
-  applyDraft,
   checkDraft,
-  columnsUsed,
+  draftMapping,
   emptyDraft,
   emptyRule,
   fromJson,
   guessFromHeader,
-  missingColumns,
   toJson,
   type MappingDraft,
-  type MarzField,
   type Pairs,
   type RuleDraft,
 } from '../mappingModel.ts';
+import { fmpRegistry, problemText } from '../validation.ts';
 import '../flows.css';
 
 const normKey = (s: string) => s.trim().toLowerCase();
@@ -189,14 +190,15 @@ function Editor({
   const [jsonError, setJsonError] = useState<string | null>(null);
   const [tried, setTried] = useState(false);
   const update = (fn: (d: MappingDraft) => MappingDraft) => setDraft((d) => (d ? fn(d) : d));
-  const setField = (f: MarzField, r: RuleDraft) => update((d) => ({ ...d, fields: { ...d.fields, [f]: r } }));
+  const setField = (f: FmrField, r: RuleDraft) => update((d) => ({ ...d, fields: { ...d.fields, [f]: r } }));
 
   const problems = checkDraft(draft);
-  const missing = sample ? missingColumns(draft, sample.header) : [];
-  const unmappedCore = MARZ_FIELDS.filter((f) => CORE_FIELDS.has(f) && draft.fields[f].kind === 'none');
-  const used = new Set(columnsUsed(draft));
+  const mapping = useMemo(() => draftMapping(draft), [draft]);
+  const missing = sample && mapping ? missingColumns(mapping, sample.header) : [];
+  const unmappedCore = CORE_FIELDS.filter((f) => draft.fields[f].kind === 'none');
+  const used = new Set(mapping ? mappingSourceColumns(mapping) : []);
   const unusedColumns = sample ? sample.header.filter((h) => h && !used.has(h)) : [];
-  const fieldLabel = (f: MarzField) => t(`flows.fields.${f}`);
+  const fieldLabel = (f: FmrField) => t(`flows.fields.${f}`);
 
   const save = async () => {
     setMessage(null);
@@ -272,7 +274,7 @@ function Editor({
         <div className="form-row">
           <SelectField label={t('flows.mappings.source')} value={draft.source} onChange={(v) => update((d) => ({ ...d, source: v as MappingDraft['source'] }))} options={SOURCES.map((s) => ({ value: s, label: t(`flows.mappings.sources.${s}`) }))} />
           <SelectField label={t('flows.mappings.dateFormat')} value={draft.date_format} onChange={(v) => update((d) => ({ ...d, date_format: v as MappingDraft['date_format'] }))} options={DATE_FORMATS.map((s) => ({ value: s, label: t(`flows.mappings.dateFormats.${s}`) }))} />
-          <SelectField label={t('flows.mappings.digits')} value={draft.digits} onChange={(v) => update((d) => ({ ...d, digits: v as MappingDraft['digits'] }))} options={(['normalise', 'keep'] as const).map((s) => ({ value: s, label: t(`flows.mappings.digitsModes.${s}`) }))} />
+          <SelectField label={t('flows.mappings.digits')} value={draft.digits} onChange={(v) => update((d) => ({ ...d, digits: v as MappingDraft['digits'] }))} options={DIGITS.map((s) => ({ value: s, label: t(`flows.mappings.digitsModes.${s}`) }))} />
         </div>
         <Checkbox label={t('flows.mappings.excelSerial')} hint={t('flows.mappings.excelSerialHint')} checked={draft.excel_serial_dates} onChange={(v) => update((d) => ({ ...d, excel_serial_dates: v }))} />
       </fieldset>
@@ -281,7 +283,7 @@ function Editor({
         <h3 id="fields-title">{t('flows.mappings.fieldsTitle')}</h3>
         <p className="muted">{t('flows.mappings.fieldsExplain')}</p>
         <div className="flows-field-rules">
-          {MARZ_FIELDS.map((f) => (
+          {FMR_FIELDS.map((f) => (
             <FieldRule key={f} field={f} rule={draft.fields[f]} onChange={(r) => setField(f, r)} header={sample?.header ?? null} rows={sample?.rows ?? []} sharedMaps={draft.value_maps.map(([n]) => n).filter(Boolean)} problems={problems.filter((p) => p.field === f).map(problemText)} />
           ))}
         </div>
@@ -302,7 +304,7 @@ function Editor({
           {sample && unusedColumns.length > 0 && <li className="muted">{t('flows.mappings.unused', { n: formatNumber(unusedColumns.length, locale) })}</li>}
           {!problems.length && !unmappedCore.length && !missing.length && <li className="flows-ok">{t('flows.mappings.allGood')}</li>}
         </ul>
-        {sample && sample.rows.length > 0 && <Preview draft={draft} rows={sample.rows.slice(0, 5)} />}
+        {sample && sample.rows.length > 0 && mapping && <Preview mapping={mapping} rows={sample.rows.slice(0, 5)} />}
       </section>
 
       {message && <FormMessage kind={message.kind}>{message.text}</FormMessage>}
@@ -357,7 +359,7 @@ function ColumnPicker({ label, value, onChange, header, testId }: { label: strin
 }
 
 /** The Marz codes a field's values may take, for value maps (null: free text). */
-function useTargets(field: MarzField): { value: string; label: string }[] | null {
+function useTargets(field: FmrField): { value: string; label: string }[] | null {
   const { t, locale } = useT();
   const fmps = useFmps();
   return useMemo(() => {
@@ -375,7 +377,7 @@ function useTargets(field: MarzField): { value: string; label: string }[] | null
   }, [field, fmps.data, locale, t]);
 }
 
-function TargetInput({ field, label, value, onChange, targets, testId, placeholder }: { field: MarzField; label: string; value: string; onChange: (v: string) => void; targets: { value: string; label: string }[] | null; testId?: string; placeholder?: string }) {
+function TargetInput({ field, label, value, onChange, targets, testId, placeholder }: { field: FmrField; label: string; value: string; onChange: (v: string) => void; targets: { value: string; label: string }[] | null; testId?: string; placeholder?: string }) {
   const { t } = useT();
   if (!targets) return <TextField label={label} value={value} onChange={onChange} normalise={false} dir={field === 'note' ? 'auto' : 'ltr'} data-testid={testId} />;
   const options = value && !targets.some((o) => o.value === value) ? [{ value, label: value }, ...targets] : targets;
@@ -416,7 +418,7 @@ function PairsEditor({ pairs, onChange, left, right, renderRight, addLabel, test
   );
 }
 
-function FieldRule({ field, rule, onChange, header, rows, sharedMaps, problems }: { field: MarzField; rule: RuleDraft; onChange: (r: RuleDraft) => void; header: string[] | null; rows: Record<string, string>[]; sharedMaps: string[]; problems: string[] }) {
+function FieldRule({ field, rule, onChange, header, rows, sharedMaps, problems }: { field: FmrField; rule: RuleDraft; onChange: (r: RuleDraft) => void; header: string[] | null; rows: Record<string, string>[]; sharedMaps: string[]; problems: string[] }) {
   const { t, locale } = useT();
   const targets = useTargets(field);
   const set = <K extends keyof RuleDraft>(k: K, v: RuleDraft[K]) => onChange({ ...rule, [k]: v });
@@ -427,7 +429,7 @@ function FieldRule({ field, rule, onChange, header, rows, sharedMaps, problems }
     if (hasProblem && detailsRef.current) detailsRef.current.open = true;
   }, [hasProblem]);
   const label = t(`flows.fields.${field}`);
-  const core = CORE_FIELDS.has(field);
+  const core = (CORE_FIELDS as readonly string[]).includes(field);
   const cols = rule.columns.map((c) => c.trim()).filter(Boolean);
   // Column names keep their own direction inside the sentence (Unicode isolates).
   const iso = (x: string) => `\u2068${x}\u2069`;
@@ -595,11 +597,26 @@ function SharedMaps({ maps, onChange }: { maps: [string, Pairs][]; onChange: (m:
   );
 }
 
-function Preview({ draft, rows }: { draft: MappingDraft; rows: Record<string, string>[] }) {
-  const { t } = useT();
-  const fields = MARZ_FIELDS.filter((f) => draft.fields[f].kind !== 'none');
+/**
+ * The file's first rows as the import would take them: mapped and checked by the server's own
+ * code (applyMapping, validateFmrRow with the import's options), each row with its problems.
+ */
+function Preview({ mapping, rows }: { mapping: Mapping; rows: Record<string, string>[] }) {
+  const { t, locale } = useT();
+  const fmps = useFmps();
+  const registry = useMemo(() => fmpRegistry(fmps.data ?? []), [fmps.data]);
+  const fields = FMR_FIELDS.filter((f) => mapping.fields[f] !== undefined);
+  const out = useMemo(() => {
+    // As src/flows/import.ts validates an import: the mapping's calendar, Excel serial dates accepted.
+    const options = { ...mappingValidateOptions(mapping), today: todayIso(), fmps: registry, excelSerialDates: true };
+    return rows.map((r) => {
+      const values = applyMapping(mapping, r);
+      const result = validateFmrRow(values, options);
+      return { values, problems: result.ok ? [] : result.problems };
+    });
+  }, [mapping, rows, registry]);
   if (!fields.length) return null;
-  const out = rows.map((r) => applyDraft(draft, r));
+  const bad = (problems: Problem[], f: FmrField) => problems.some((p) => p.column === f);
   return (
     <>
       <h4>{t('flows.mappings.preview')}</h4>
@@ -613,16 +630,28 @@ function Preview({ draft, rows }: { draft: MappingDraft; rows: Record<string, st
                   {t(`flows.fields.${f}`)}
                 </th>
               ))}
+              <th scope="col">{t('flows.mappings.previewCheck')}</th>
             </tr>
           </thead>
           <tbody>
             {out.map((r, i) => (
-              <tr key={i}>
+              <tr key={i} data-problems={r.problems.length}>
                 {fields.map((f) => (
-                  <td key={f} dir="auto">
-                    <bdi>{r[f] || '—'}</bdi>
+                  <td key={f} dir="auto" className={bad(r.problems, f) ? 'flows-preview-bad' : undefined}>
+                    <bdi>{r.values[f] || '—'}</bdi>
                   </td>
                 ))}
+                <td>
+                  {r.problems.length === 0 ? (
+                    <span className="flows-ok">{t('flows.mappings.previewOk')}</span>
+                  ) : (
+                    <ul className="flows-problems">
+                      {r.problems.map((p, j) => (
+                        <li key={j}>{problemText(p, locale)}</li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,6 @@
 // Review of submitted records (flows.review): filter, approve, flag or reject with a comment,
 // open a record to see its history and correct it (the correction is kept in the history).
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
@@ -14,8 +14,10 @@ import { QueryView } from '../../../components/States.tsx';
 import { useFmps, useProvinces } from '../../places/api.ts';
 import { cleanQuery, flowsKeys, useRecord, useRecords, type StoredRecord } from '../api.ts';
 import { COUNTS, DEPORTED, DIRECTIONS, REASONS, STATUSES, TRANSPORT, VULNERABILITIES, countryLabel } from '../codes.ts';
-import { CountField, CountrySelect, parseCount } from '../components.tsx';
-import { toAsciiDigits } from '../../../app/text.ts';
+import { CountField, CountrySelect } from '../components.tsx';
+import { useFmpList } from '../fmpList.ts';
+import { checkRecord, fmpRegistry, problemsByField } from '../validation.ts';
+import { FMR_FIELDS } from '@flows/format.ts';
 import '../flows.css';
 
 const TONES: Record<string, 'neutral' | 'ok' | 'warn' | 'bad' | 'info'> = { received: 'info', approved: 'ok', has_issues: 'warn', rejected: 'bad' };
@@ -270,11 +272,19 @@ function draftOf(r: StoredRecord, locale: string): Draft {
   };
 }
 
-/** A correction: every editable field of the record (src/flows/store.ts EDITABLE_FIELDS); only what changed is sent. */
+/** The fields a correction may change (src/flows/store.ts EDITABLE_FIELDS: all but the id). */
+const EDITABLE = FMR_FIELDS.filter((f) => f !== 'id');
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * A correction: every editable field of the record. The corrected record is judged as the server
+ * will judge it (validateFmrRow on the whole record); only what changed is sent.
+ */
 function CorrectForm({ record, onSaved }: { record: StoredRecord; onSaved: () => void }) {
   const { t, locale } = useT();
   const qc = useQueryClient();
-  const fmps = useFmps();
+  const fmps = useFmpList();
+  const registry = useMemo(() => fmpRegistry(fmps), [fmps]);
   const provinces = useProvinces();
   const [date, setDate] = useState<{ iso: string | null; valid: boolean }>({ iso: record.date, valid: true });
   const [v, setV] = useState<Draft>(() => draftOf(record, locale));
@@ -285,35 +295,17 @@ function CorrectForm({ record, onSaved }: { record: StoredRecord; onSaved: () =>
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const errs: Record<string, string> = {};
-    const changes: Record<string, string | number | string[] | null> = {};
-    if (!date.valid || !date.iso) errs.date = t('date.errors.invalid');
-    else if (date.iso !== record.date) changes.date = date.iso;
-    const time = toAsciiDigits(v.time).trim();
-    if (time && !/^([01]?\d|2[0-3]):[0-5]\d$/.test(time)) errs.time = t('flows.review.errors.time');
-    else if (time !== (record.time ?? '')) changes.time = time || null;
-    for (const k of ['fmp', 'direction', 'nationality', 'deported'] as const) if (v[k] !== record[k]) changes[k] = v[k];
-    for (const k of ['transport', 'origin_country', 'origin_admin1', 'destination_country', 'destination_admin1', 'enumerator', 'note'] as const) {
-      const x = v[k].trim();
-      if (x !== (record[k] ?? '')) changes[k] = x || null;
-    }
-    if ([...v.reasons].sort().join(';') !== [...(record.reasons ?? [])].sort().join(';')) changes.reasons = v.reasons;
-    const n: Record<string, number | null> = {};
-    for (const k of COUNTS) {
-      n[k] = parseCount(v[k]);
-      if (n[k] === null) errs[k] = t('flows.errors.count');
-      else if (n[k] !== record[k]) changes[k] = n[k];
-    }
-    if (COUNTS.every((k) => n[k] !== null) && COUNTS.reduce((a, k) => a + n[k]!, 0) === 0) errs.counts = t('flows.errors.groupEmpty');
-    for (const k of VULNERABILITIES) {
-      const blank = v[k].trim() === '';
-      const x = blank ? null : parseCount(v[k]);
-      if (!blank && x === null) errs[k] = t('flows.errors.count');
-      else if (x !== record[k]) changes[k] = x;
-    }
-    if (v.note.length > 2000) errs.note = t('flows.errors.noteLong');
+    // Blank counts of the group are 0, as on the entry form.
+    const result = checkRecord({ ...v, ...Object.fromEntries(COUNTS.map((k) => [k, v[k].trim() || '0'])), id: record.id, date: date.iso ?? '' }, registry);
+    const errs: Record<string, string> = result.ok ? {} : problemsByField(result.problems, locale);
+    // Form-only: what was typed in the date field is not a date it can read.
+    if (!date.valid) errs.date = t('date.errors.invalid');
     setErrors(errs);
-    if (Object.keys(errs).length) return setMsg({ kind: 'error', text: t('form.fixErrors') });
+    if (!result.ok || Object.keys(errs).length) return setMsg({ kind: 'error', text: t('form.fixErrors') });
+    const changes: Record<string, unknown> = {};
+    // The same reasons in another order are no change.
+    const sorted = (x: unknown) => (Array.isArray(x) ? [...x].sort() : x);
+    for (const f of EDITABLE) if (!same(sorted(record[f]), sorted(result.record[f]))) changes[f] = result.record[f];
     if (!Object.keys(changes).length) return setMsg({ kind: 'error', text: t('flows.review.noChange') });
     try {
       await patch(`/api/v1/flows/fmr/${record.id}`, { changes, comment: comment.trim() || null });
@@ -322,13 +314,7 @@ function CorrectForm({ record, onSaved }: { record: StoredRecord; onSaved: () =>
       await qc.invalidateQueries({ queryKey: flowsKeys.record(record.id) });
       onSaved();
     } catch (err) {
-      if (err instanceof ApiError && Array.isArray(err.details)) {
-        const byField: Record<string, string> = {};
-        for (const p of err.details as { column?: string; message_en?: string; message_fa?: string }[]) {
-          if (p?.column && (p.message_en || p.message_fa)) byField[p.column] = (locale === 'fa' ? p.message_fa : p.message_en) ?? '';
-        }
-        setErrors(byField);
-      }
+      if (err instanceof ApiError && Array.isArray(err.details)) setErrors(problemsByField(err.details.filter((p) => p?.column && (p.message_en || p.message_fa)), locale));
       setMsg({ kind: 'error', text: err instanceof ApiError ? err.message : t('common.unexpectedError') });
     }
   };
@@ -341,7 +327,7 @@ function CorrectForm({ record, onSaved }: { record: StoredRecord; onSaved: () =>
       return <SelectField label={label} value={v[key]} onChange={set(key)} error={errors[key]} placeholder={t('flows.common.notKnown')} options={sortByName(provinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))} />;
     return <TextField label={label} value={v[key]} onChange={set(key)} error={errors[key]} hint={t('flows.entry.admin1Hint')} />;
   };
-  const fmpOptions = sortByName(fmps.data ?? [], locale).map((f) => ({ value: f.code, label: f.active ? nameOf(f, locale) : `${nameOf(f, locale)} (${t('flows.review.closed')})` }));
+  const fmpOptions = sortByName(fmps, locale).map((f) => ({ value: f.code, label: f.active ? nameOf(f, locale) : `${nameOf(f, locale)} (${t('flows.review.closed')})` }));
   if (!fmpOptions.some((o) => o.value === record.fmp)) fmpOptions.unshift({ value: record.fmp, label: record.fmp });
 
   return (

@@ -2,20 +2,15 @@
 // beside it. MapLibre is loaded only when this page opens (its own chunk).
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
-import { get } from '../../../app/api.ts';
 import { formatNumber, sortByName } from '../../../app/format.ts';
 import { nameOf } from '../../../app/types.ts';
 import { PageHeader, usePageTitle } from '../../../components/ui.tsx';
 import { ErrorState, LoadingState } from '../../../components/States.tsx';
 import { KIND_COLOURS, POE_KINDS, usePlaceIndex } from '../api.ts';
-import type { FeatureCollection } from '../map/MapCanvas.tsx';
+import { useGeo } from '../../../components/map/geo.ts';
 
 const MapCanvas = lazy(() => import('../map/MapCanvas.tsx'));
-
-const useGeo = (name: 'provinces' | 'countries') =>
-  useQuery({ queryKey: ['places', 'geo', name], queryFn: ({ signal }) => get<FeatureCollection>(`/api/v1/places/geo/${name}.geojson`, undefined, signal), staleTime: Infinity });
 
 export default function MapPage() {
   const { t, tOr, locale } = useT();
