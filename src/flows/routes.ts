@@ -14,7 +14,7 @@ import { addMessages } from '../platform/i18n/messages.ts';
 import { audit } from '../platform/audit.ts';
 import { todayIso, addDays } from '../platform/calendar.ts';
 import { submitRecords, reviewRecords, correctRecord, deleteRecord, REVIEW_ACTIONS } from './records.ts';
-import { headlineFigures, timeSeries, filterSql, type FlowFilters } from './summary.ts';
+import { headlineFigures, timeSeries, filterSql, nonresponseTotals, type FlowFilters } from './summary.ts';
 import { importFlows, type ImportReport } from './import.ts';
 import { exportFlows } from './export.ts';
 import { parseMapping } from './mapping.ts';
@@ -420,16 +420,7 @@ export const flowsCapability: Capability = {
         const params: unknown[] = [];
         const where = filterSql({ ...f, deported: undefined }, params, { from: f.from, to: f.to, dayColumn: 'interviewed_on' });
         const total = Number((await db.one(`SELECT count(*) AS n FROM fms_interviews WHERE ${where}`, params))!.n);
-        const np: unknown[] = [f.from, f.to];
-        const npWhere = [`n.day BETWEEN $1::date AND $2::date`];
-        if (f.fmps?.length) npWhere.push(`n.fmp_code = ANY($${np.push(f.fmps)}::text[])`);
-        if (f.provinces?.length) npWhere.push(`m.province_code = ANY($${np.push(f.provinces)}::text[])`);
-        if (f.scope) npWhere.push(`m.province_code = ANY($${np.push(f.scope)}::text[])`);
-        const nonresponse = await db.one(
-          `SELECT coalesce(sum(n.refused), 0) AS refused, coalesce(sum(n.already_interviewed), 0) AS already_interviewed
-             FROM fms_nonresponse n JOIN fmps m ON m.code = n.fmp_code WHERE ${npWhere.join(' AND ')}`,
-          np,
-        );
+        const nonresponse = await nonresponseTotals(db, f);
         params.push(req.query.limit, req.query.offset);
         const interviews = await db.many(
           `SELECT id, fmp_code AS fmp, province_code, to_char(interviewed_on, 'YYYY-MM-DD') AS date, direction, sex, age, nationality, answers,
@@ -437,7 +428,7 @@ export const flowsCapability: Capability = {
              FROM fms_interviews WHERE ${where} ORDER BY interviewed_on DESC, submitted_at DESC LIMIT $${params.length - 1} OFFSET $${params.length}`,
           params,
         );
-        return { total, interviews, nonresponse: { refused: Number(nonresponse!.refused), already_interviewed: Number(nonresponse!.already_interviewed) } };
+        return { total, interviews, nonresponse };
       },
     );
 

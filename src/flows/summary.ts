@@ -145,13 +145,13 @@ export async function headlineFigures(q: Queryable, f: FlowFilters) {
   );
 
   const survey = await surveyFigures(q, f);
-  const p3: unknown[] = [];
-  const alertWhere = [`day BETWEEN $1::date AND $2::date`, 'acknowledged_at IS NULL'];
-  p3.push(f.from, f.to);
-  if (f.scope) {
-    p3.push(f.scope);
-    alertWhere.push(`fmp_code IN (SELECT code FROM fmps WHERE province_code = ANY($${p3.length}::text[]))`);
-  }
+  const p3: unknown[] = [f.from, f.to];
+  const alertWhere = ['day BETWEEN $1::date AND $2::date', 'acknowledged_at IS NULL'];
+  const fmpScope: string[] = [];
+  if (f.scope) fmpScope.push(`province_code = ANY($${p3.push(f.scope)}::text[])`);
+  if (f.provinces?.length) fmpScope.push(`province_code = ANY($${p3.push(f.provinces)}::text[])`);
+  if (fmpScope.length) alertWhere.push(`fmp_code IN (SELECT code FROM fmps WHERE ${fmpScope.join(' AND ')})`);
+  if (f.fmps?.length) alertWhere.push(`fmp_code = ANY($${p3.push(f.fmps)}::text[])`);
   const openAlerts = Number((await q.query(`SELECT count(*) AS n FROM flow_alerts WHERE ${alertWhere.join(' AND ')}`, p3)).rows[0].n);
 
   return {
@@ -190,6 +190,23 @@ function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> 
   return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
 }
 
+/** People approached but not interviewed (refused, already interviewed), summed over enumerators. */
+export async function nonresponseTotals(q: Queryable, f: FlowFilters): Promise<{ refused: number; already_interviewed: number }> {
+  const params: unknown[] = [f.from, f.to];
+  const where = ['n.day BETWEEN $1::date AND $2::date'];
+  if (f.fmps?.length) where.push(`n.fmp_code = ANY($${params.push(f.fmps)}::text[])`);
+  if (f.provinces?.length) where.push(`m.province_code = ANY($${params.push(f.provinces)}::text[])`);
+  if (f.scope) where.push(`m.province_code = ANY($${params.push(f.scope)}::text[])`);
+  const r = (
+    await q.query(
+      `SELECT coalesce(sum(n.refused), 0) AS refused, coalesce(sum(n.already_interviewed), 0) AS already_interviewed
+         FROM fms_nonresponse n JOIN fmps m ON m.code = n.fmp_code WHERE ${where.join(' AND ')}`,
+      params,
+    )
+  ).rows[0];
+  return { refused: Number(r.refused), already_interviewed: Number(r.already_interviewed) };
+}
+
 export async function surveyFigures(q: Queryable, f: FlowFilters) {
   const params: unknown[] = [];
   const where = filterSql({ ...f, deported: undefined }, params, { from: f.from, to: f.to, dayColumn: 'interviewed_on' });
@@ -204,8 +221,11 @@ export async function surveyFigures(q: Queryable, f: FlowFilters) {
       )
     ).rows[0],
   );
+  const nr = await nonresponseTotals(q, f);
   return {
     respondents: r.respondents,
+    refused: nr.refused,
+    already_interviewed: nr.already_interviewed,
     trafficking_self: { n: r.self_n, yes: r.self_yes, share: share(r.self_yes, r.self_n) },
     trafficking_family: { n: r.family_n, yes: r.family_yes, share: share(r.family_yes, r.family_n) },
   };

@@ -49,6 +49,9 @@ test(`[${TEST_ENGINE}] refusals are kept per enumerator and added up`, async () 
   assert.equal((await t.as(other)('POST', '/api/v1/flows/fms/nonresponse', { ...body, refused: 4, already_interviewed: 0 })).statusCode, 204);
   const list = (await t.as(admin)('GET', `/api/v1/flows/fms?from=${day}&to=${day}&fmp=dogharoun`)).json();
   assert.deepEqual(list.nonresponse, { refused: 7, already_interviewed: 1 });
+  const survey = (await t.as(admin)('GET', `/api/v1/flows/summary?from=${day}&to=${day}&fmp=dogharoun`)).json().survey;
+  assert.equal(survey.refused, 7);
+  assert.equal(survey.already_interviewed, 1);
   const outside = await t.as(other)('POST', '/api/v1/flows/fms/nonresponse', { ...body, fmp: 'mehran' });
   assert.equal(outside.statusCode, 403);
 });
@@ -62,6 +65,10 @@ test(`[${TEST_ENGINE}] new thresholds apply to recent days; alerts filter by FMP
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0].kind, 'above_threshold');
   assert.equal((await t.as(admin)('GET', '/api/v1/flows/alerts?province=IR-09')).json().some((a: any) => a.fmp === 'bazargan'), false);
+  const open = async (q: string) => (await t.as(admin)('GET', `/api/v1/flows/summary?from=${day}&to=${day}&${q}`)).json().open_alerts;
+  assert.equal(await open('fmp=bazargan'), 1);
+  assert.equal(await open('fmp=dogharoun'), 0, 'open alerts follow the FMP filter');
+  assert.equal(await open('province=IR-04'), 1, 'Bazargan is in West Azerbaijan');
   const map = (await t.as(admin)('GET', `/api/v1/flows/map?from=${day}&to=${day}`)).json().find((m: any) => m.fmp === 'bazargan');
   assert.equal(map.alert_daily_above, 5);
   assert.equal(map.individuals, 8);
