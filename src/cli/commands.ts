@@ -137,4 +137,8 @@ export const commands: Record<string, Command> = {
       });
     },
   },
+  bench: {
+    usage: '  bench [--quick] [--engine pglite|postgresql|both] [--only SCENARIO] [--no-growth]\n                             performance benchmarks (docs/PERFORMANCE.md; results in bench/results/)',
+    run: async (args) => (await import('../../bench/run.ts')).runBench(args),
+  },
 };

@@ -87,28 +87,61 @@ export interface InsertMeta {
 
 /**
  * Inserts records whose ids are new; returns the ids actually inserted. Rows are passed as one
- * array per column, so a batch of thousands is one statement.
+ * array per column, so a batch of thousands is one statement (and one run of the summary
+ * triggers). The array literals are written here rather than by node-postgres: every value's
+ * type is known, so only free text needs escaping (about 3× cheaper for big batches).
  */
 export async function insertRecords(q: Queryable, records: { record: FmrRecord; province: string }[], meta: InsertMeta): Promise<string[]> {
   if (!records.length) return [];
-  const columns: unknown[][] = RECORD_COLUMNS.map(() => []);
-  for (const { record, province } of records) {
-    const v = recordValues(record, province);
-    for (let i = 0; i < v.length; i++) columns[i].push(v[i]);
-  }
-  const params = [...columns, meta.status ?? 'received', meta.submittedBy, meta.source, meta.importId ?? null];
-  const n = RECORD_COLUMNS.length;
-  const select = RECORD_COLUMNS.map(([name], i) => (name === 'reasons' ? `CASE WHEN c${i} = '' THEN '{}'::text[] ELSE string_to_array(c${i}, ';') END` : `c${i}`)).join(', ');
-  const unnest = RECORD_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  const names = RECORD_COLUMNS.map(([name]) => name).join(', ');
-  const aliases = RECORD_COLUMNS.map((_, i) => `c${i}`).join(', ');
-  const { rows } = await q.query<{ id: string }>(
-    `INSERT INTO fmr_records (${names}, status, submitted_by, source, import_id)
-     SELECT ${select}, $${n + 1}, $${n + 2}::uuid, $${n + 3}, $${n + 4}::bigint FROM unnest(${unnest}) AS t(${aliases})
-     ON CONFLICT (id) DO NOTHING RETURNING id`,
-    params,
-  );
+  const params = [...recordArrays(records), meta.status ?? 'received', meta.submittedBy, meta.source, meta.importId ?? null];
+  const { rows } = await q.query<{ id: string }>(INSERT_SQL, params);
   return rows.map((r) => r.id);
+}
+
+const N_COLUMNS = RECORD_COLUMNS.length;
+const INSERT_SQL = `INSERT INTO fmr_records (${RECORD_COLUMNS.map(([name]) => name).join(', ')}, status, submitted_by, source, import_id)
+     SELECT ${RECORD_COLUMNS.map(([name], i) => (name === 'reasons' ? `CASE WHEN c${i} = '' THEN '{}'::text[] ELSE string_to_array(c${i}, ';') END` : `c${i}`)).join(', ')},
+            $${N_COLUMNS + 1}, $${N_COLUMNS + 2}::uuid, $${N_COLUMNS + 3}, $${N_COLUMNS + 4}::bigint
+       FROM unnest(${RECORD_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS t(${RECORD_COLUMNS.map((_, i) => `c${i}`).join(', ')})
+     ON CONFLICT (id) DO NOTHING RETURNING id`;
+
+/** A PostgreSQL array literal element: NULL, a bare number, or a quoted string. */
+const quoted = (v: string) => (v.includes('"') || v.includes('\\') ? '"' + v.replace(/[\\"]/g, '\\$&') + '"' : '"' + v + '"');
+const text = (v: string | null) => (v === null ? 'NULL' : quoted(v));
+const num = (v: number | null) => (v === null ? 'NULL' : String(v));
+
+/** The batch as one PostgreSQL array literal per column of RECORD_COLUMNS. */
+export function recordArrays(records: { record: FmrRecord; province: string }[]): string[] {
+  const c: string[][] = Array.from({ length: N_COLUMNS }, () => new Array<string>(records.length));
+  for (let i = 0; i < records.length; i++) {
+    const { record: r, province } = records[i]!;
+    c[0]![i] = quoted(r.id);
+    c[1]![i] = quoted(r.fmp);
+    c[2]![i] = quoted(province);
+    c[3]![i] = quoted(r.date);
+    c[4]![i] = text(r.time);
+    c[5]![i] = quoted(r.direction);
+    c[6]![i] = quoted(r.nationality);
+    c[7]![i] = String(r.men);
+    c[8]![i] = String(r.women);
+    c[9]![i] = String(r.boys);
+    c[10]![i] = String(r.girls);
+    c[11]![i] = quoted(r.deported);
+    c[12]![i] = text(r.transport);
+    c[13]![i] = quoted(r.reasons.join(';'));
+    c[14]![i] = text(r.origin_country);
+    c[15]![i] = text(r.origin_admin1);
+    c[16]![i] = text(r.destination_country);
+    c[17]![i] = text(r.destination_admin1);
+    c[18]![i] = num(r.uasc);
+    c[19]![i] = num(r.pregnant_lactating);
+    c[20]![i] = num(r.elderly);
+    c[21]![i] = num(r.disabled);
+    c[22]![i] = num(r.medical);
+    c[23]![i] = text(r.enumerator);
+    c[24]![i] = text(r.note);
+  }
+  return c.map((col) => '{' + col.join(',') + '}');
 }
 
 /** Stored records by id, as FmrRecord-shaped rows (for duplicate checks and history). */

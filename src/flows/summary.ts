@@ -1,8 +1,11 @@
-// The DTM headline figures for a period and filters, read from the daily summaries
-// (flow_daily, flow_daily_attr) — never from a scan of the records. recomputeTotals() gives
-// the same totals straight from the records, for checks.
+// The DTM headline figures for a period and filters, read from the summaries — never from a
+// scan of the records. recomputeTotals() gives the same totals straight from the records, for
+// checks. Whole calendar months of a period are read from the monthly summaries (flow_monthly,
+// flow_monthly_attr) and the days at either end from the daily ones (flow_daily,
+// flow_daily_attr), so a year or all time costs about what a month does (issue 5).
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../platform/db/database.ts';
-import { addDays, epochDay, isoToJalali, jalaliToIso } from '../platform/calendar.ts';
+import { addDays, epochDay, isoToJalali, jalaliToIso, gregorianMonthLength } from '../platform/calendar.ts';
 
 export interface FlowFilters {
   from: string;
@@ -72,14 +75,73 @@ const TOTALS_SQL = `
   coalesce(sum(uasc), 0) AS uasc, coalesce(sum(pregnant_lactating), 0) AS pregnant_lactating, coalesce(sum(elderly), 0) AS elderly,
   coalesce(sum(disabled), 0) AS disabled, coalesce(sum(medical), 0) AS medical`;
 
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs a query as a named prepared statement: each connection plans it once, not on every
+ * dashboard request (a dozen small queries a request, whose planning cost more than running).
+ */
+function prepared(q: Queryable, text: string, values: unknown[]) {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = 'flows_' + createHash('sha1').update(text).digest('hex').slice(0, 20);
+    if (statementNames.size < 5000) statementNames.set(text, name);
+  }
+  return q.query({ name, text, values } as unknown as string);
+}
+
 function numbers<T>(row: any): T {
   return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as T;
 }
 
+/**
+ * How a period [from, to] is read: the whole calendar months inside it from the monthly table,
+ * the rest (the days before the first whole month and after the last) from the daily table.
+ */
+export function periodParts(from: string, to: string): { months: [string, string] | null; days: [string, string][] } {
+  if (from > to) return { months: null, days: [[from, to]] };
+  const firstWhole = from.endsWith('-01') ? from : nextMonthStart(from);
+  const lastDay = to.slice(0, 8) + String(gregorianMonthLength(+to.slice(0, 4), +to.slice(5, 7))).padStart(2, '0');
+  const lastWhole = to === lastDay ? to.slice(0, 8) + '01' : addMonths(to.slice(0, 8) + '01', -1);
+  if (firstWhole > lastWhole) return { months: null, days: [[from, to]] };
+  const days: [string, string][] = [];
+  if (from < firstWhole) days.push([from, addDays(firstWhole, -1)]);
+  const afterLast = addMonths(lastWhole, 1);
+  if (afterLast <= to) days.push([afterLast, to]);
+  return { months: [firstWhole, lastWhole], days };
+}
+
+function addMonths(firstOfMonth: string, n: number): string {
+  const y = +firstOfMonth.slice(0, 4), m = +firstOfMonth.slice(5, 7) - 1 + n;
+  const yy = y + Math.floor(m / 12), mm = ((m % 12) + 12) % 12 + 1;
+  return `${String(yy).padStart(4, '0')}-${String(mm).padStart(2, '0')}-01`;
+}
+const nextMonthStart = (iso: string) => addMonths(iso.slice(0, 8) + '01', 1);
+
+/**
+ * The summary rows of a period and filters, as a FROM item: whole months from the monthly table
+ * and the remaining days from the daily one (`attr` for the breakdown tables). The two tables of
+ * each pair have the same columns, `day` being the first of the month in the monthly ones.
+ */
+export function summarySource(f: FlowFilters, params: unknown[], attr = false, extra?: string): string {
+  const { months, days } = periodParts(f.from, f.to);
+  const parts: string[] = [];
+  const add = (table: string, ranges: [string, string][]) => {
+    const where = filterSql(f, params);
+    const dates = ranges.map(([a, b]) => {
+      params.push(a, b);
+      return `day BETWEEN $${params.length - 1}::date AND $${params.length}::date`;
+    });
+    parts.push(`SELECT * FROM ${table} WHERE ${extra ? extra + ' AND ' : ''}(${dates.join(' OR ')}) AND ${where}`);
+  };
+  if (months) add(attr ? 'flow_monthly_attr' : 'flow_monthly', [months]);
+  if (days.length) add(attr ? 'flow_daily_attr' : 'flow_daily', days);
+  return `(${parts.join(' UNION ALL ')}) AS s`;
+}
+
 export async function totals(q: Queryable, f: FlowFilters): Promise<Totals> {
   const params: unknown[] = [];
-  const where = filterSql(f, params, { from: f.from, to: f.to });
-  return numbers<Totals>((await q.query(`SELECT ${TOTALS_SQL} FROM flow_daily WHERE ${where}`, params)).rows[0]);
+  return numbers<Totals>((await prepared(q, `SELECT ${TOTALS_SQL} FROM ${summarySource(f, params)}`, params)).rows[0]);
 }
 
 /** The same totals computed from the records themselves (an independent check). */
@@ -90,41 +152,54 @@ export async function recomputeTotals(q: Queryable, f: FlowFilters): Promise<Tot
   return numbers<Totals>((await q.query(`SELECT ${sql} FROM fmr_records WHERE ${where}`, params)).rows[0]);
 }
 
-async function top(q: Queryable, f: FlowFilters, kind: string, limit: number, whole: number) {
-  const params: unknown[] = [kind];
-  const where = filterSql(f, params, { from: f.from, to: f.to });
+/** The top values of every breakdown in one query (one scan of the breakdown summaries). */
+async function topAll(q: Queryable, f: FlowFilters, limit: number, whole: number) {
+  const params: unknown[] = [];
   const rows = (
-    await q.query(
-      `SELECT value, sum(individuals) AS individuals, sum(groups) AS groups FROM flow_daily_attr
-        WHERE kind = $1 AND ${where} GROUP BY value HAVING sum(groups) > 0 ORDER BY sum(individuals) DESC, value LIMIT ${limit}`,
+    await prepared(
+      q,
+      `SELECT kind, value, individuals, groups FROM (
+         SELECT kind, value, sum(individuals) AS individuals, sum(groups) AS groups,
+                row_number() OVER (PARTITION BY kind ORDER BY sum(individuals) DESC, value) AS rank
+           FROM ${summarySource(f, params, true)}
+          GROUP BY kind, value HAVING sum(groups) > 0) t
+        WHERE rank <= ${limit} ORDER BY kind, rank`,
       params,
     )
   ).rows;
-  return rows.map((r: any) => ({ value: r.value, individuals: Number(r.individuals), groups: Number(r.groups), share: share(Number(r.individuals), whole) }));
+  const out: Record<'reason' | 'transport' | 'origin' | 'destination' | 'route', { value: string; individuals: number; groups: number; share: number | null }[]> = { reason: [], transport: [], origin: [], destination: [], route: [] };
+  for (const r of rows as any[]) out[r.kind as keyof typeof out]?.push({ value: r.value, individuals: Number(r.individuals), groups: Number(r.groups), share: share(Number(r.individuals), whole) });
+  return out;
 }
 
 export async function headlineFigures(q: Queryable, f: FlowFilters) {
   const days = epochDay(f.to) - epochDay(f.from) + 1;
-  const t = await totals(q, f);
-  const individuals = t.individuals;
-
-  const p1: unknown[] = [];
-  const whereAll = filterSql(f, p1, { from: f.from, to: f.to });
-  const perFmp = (
-    await q.query(
-      `SELECT fmp_code, sum(men + women + boys + girls) AS individuals, sum(groups) AS groups FROM flow_daily WHERE ${whereAll}
-        GROUP BY fmp_code HAVING sum(groups) > 0 ORDER BY 2 DESC`,
-      p1,
+  // The totals, the figures per FMP and per nationality in one pass over the summaries.
+  const p0: unknown[] = [];
+  const grouped = (
+    await prepared(
+      q,
+      `SELECT grouping(fmp_code) AS by_fmp, grouping(nationality) AS by_nationality, fmp_code, nationality, ${TOTALS_SQL}
+         FROM ${summarySource(f, p0)} GROUP BY GROUPING SETS ((), (fmp_code), (nationality))`,
+      p0,
     )
-  ).rows.map((r: any) => ({ fmp: r.fmp_code, individuals: Number(r.individuals), groups: Number(r.groups), daily_average: Math.round((Number(r.individuals) / days) * 100) / 100 }));
-
-  const nationalities = await (async () => {
-    const params: unknown[] = [];
-    const where = filterSql(f, params, { from: f.from, to: f.to });
-    return (
-      await q.query(`SELECT nationality AS value, sum(men + women + boys + girls) AS individuals, sum(groups) AS groups FROM flow_daily WHERE ${where} GROUP BY nationality HAVING sum(groups) > 0 ORDER BY 2 DESC, 1 LIMIT 10`, params)
-    ).rows.map((r: any) => ({ value: r.value, individuals: Number(r.individuals), groups: Number(r.groups), share: share(Number(r.individuals), individuals) }));
-  })();
+  ).rows;
+  const t = numbers<Totals>(Object.fromEntries(Object.entries(grouped.find((r: any) => r.by_fmp === 1 && r.by_nationality === 1) ?? {}).filter(([k]) => !['by_fmp', 'by_nationality', 'fmp_code', 'nationality'].includes(k))));
+  const individuals = t.individuals;
+  // Same order as before: individuals descending (then code, for a stable order).
+  const byPeople = (a: any, b: any) => Number(b.individuals) - Number(a.individuals) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  const perFmp = grouped
+    .filter((r: any) => r.by_fmp === 0 && Number(r.groups) > 0)
+    .map((r: any) => ({ key: r.fmp_code, individuals: Number(r.individuals), groups: Number(r.groups) }))
+    .sort(byPeople)
+    .map((r) => ({ fmp: r.key, individuals: r.individuals, groups: r.groups, daily_average: Math.round((r.individuals / days) * 100) / 100 }));
+  const nationalities = grouped
+    .filter((r: any) => r.by_nationality === 0 && Number(r.groups) > 0)
+    .map((r: any) => ({ key: r.nationality, individuals: Number(r.individuals), groups: Number(r.groups) }))
+    .sort(byPeople)
+    .slice(0, 10)
+    .map((r) => ({ value: r.key, individuals: r.individuals, groups: r.groups, share: share(r.individuals, individuals) }));
+  const tops = await topAll(q, f, 10, individuals);
 
   // Week on week: the 7 days ending at `to` against the 7 before; month on month: 30 and 30.
   const p2: unknown[] = [];
@@ -133,7 +208,7 @@ export async function headlineFigures(q: Queryable, f: FlowFilters) {
   const n = p2.length;
   const recent = numbers<any>(
     (
-      await q.query(
+      await prepared(q, 
         `SELECT coalesce(sum(men + women + boys + girls) FILTER (WHERE day > $${n}::date - 7), 0) AS w0,
                 coalesce(sum(men + women + boys + girls) FILTER (WHERE day <= $${n}::date - 7 AND day > $${n}::date - 14), 0) AS w1,
                 coalesce(sum(men + women + boys + girls) FILTER (WHERE day > $${n}::date - 30), 0) AS m0,
@@ -152,7 +227,7 @@ export async function headlineFigures(q: Queryable, f: FlowFilters) {
   if (f.provinces?.length) fmpScope.push(`province_code = ANY($${p3.push(f.provinces)}::text[])`);
   if (fmpScope.length) alertWhere.push(`fmp_code IN (SELECT code FROM fmps WHERE ${fmpScope.join(' AND ')})`);
   if (f.fmps?.length) alertWhere.push(`fmp_code = ANY($${p3.push(f.fmps)}::text[])`);
-  const openAlerts = Number((await q.query(`SELECT count(*) AS n FROM flow_alerts WHERE ${alertWhere.join(' AND ')}`, p3)).rows[0].n);
+  const openAlerts = Number((await prepared(q, `SELECT count(*) AS n FROM flow_alerts WHERE ${alertWhere.join(' AND ')}`, p3)).rows[0].n);
 
   return {
     period: { from: f.from, to: f.to, days },
@@ -175,11 +250,11 @@ export async function headlineFigures(q: Queryable, f: FlowFilters) {
     change: { week_on_week: change(recent.w0, recent.w1), month_on_month: change(recent.m0, recent.m1) },
     top: {
       nationalities,
-      reasons: await top(q, f, 'reason', 10, individuals),
-      transport: await top(q, f, 'transport', 10, individuals),
-      origins: await top(q, f, 'origin', 10, individuals),
-      destinations: await top(q, f, 'destination', 10, individuals),
-      routes: await top(q, f, 'route', 10, individuals),
+      reasons: tops.reason,
+      transport: tops.transport,
+      origins: tops.origin,
+      destinations: tops.destination,
+      routes: tops.route,
     },
     survey,
     open_alerts: openAlerts,
@@ -198,7 +273,7 @@ export async function nonresponseTotals(q: Queryable, f: FlowFilters): Promise<{
   if (f.provinces?.length) where.push(`m.province_code = ANY($${params.push(f.provinces)}::text[])`);
   if (f.scope) where.push(`m.province_code = ANY($${params.push(f.scope)}::text[])`);
   const r = (
-    await q.query(
+    await prepared(q, 
       `SELECT coalesce(sum(n.refused), 0) AS refused, coalesce(sum(n.already_interviewed), 0) AS already_interviewed
          FROM fms_nonresponse n JOIN fmps m ON m.code = n.fmp_code WHERE ${where.join(' AND ')}`,
       params,
@@ -212,7 +287,7 @@ export async function surveyFigures(q: Queryable, f: FlowFilters) {
   const where = filterSql({ ...f, deported: undefined }, params, { from: f.from, to: f.to, dayColumn: 'interviewed_on' });
   const r = numbers<any>(
     (
-      await q.query(
+      await prepared(q, 
         `SELECT count(*) AS respondents,
                 count(*) FILTER (WHERE ct_self_answered) AS self_n, count(*) FILTER (WHERE ct_self_yes) AS self_yes,
                 count(*) FILTER (WHERE ct_family_answered) AS family_n, count(*) FILTER (WHERE ct_family_yes) AS family_yes
@@ -238,7 +313,7 @@ export async function timeSeries(q: Queryable, f: FlowFilters, interval: Interva
   const params: unknown[] = [];
   const where = filterSql(f, params, { from: f.from, to: f.to });
   const rows = (
-    await q.query(
+    await prepared(q, 
       `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(men + women + boys + girls) FILTER (WHERE direction = 'in') AS inflow,
               sum(men + women + boys + girls) FILTER (WHERE direction = 'out') AS outflow, sum(groups) AS groups
          FROM flow_daily WHERE ${where} GROUP BY day ORDER BY day`,

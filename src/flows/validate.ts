@@ -2,7 +2,7 @@
 // export, the API or a form) into a typed FmrRecord, or a list of problems saying which
 // column, which value and why — in English and Persian.
 
-import { type CalendarHint, type DateErrorCode, parseDate } from '../platform/calendar.ts';
+import { type CalendarHint, type DateErrorCode, parseDate, gregorianMonthLength, JALALI_MAX_YEAR } from '../platform/calendar.ts';
 import { normalisePersian, toAsciiDigits } from '../platform/text.ts';
 import {
   COUNTRIES,
@@ -200,6 +200,7 @@ for (const c of EXTRA_NATIONALITIES.values()) {
 
 /** Resolves a country code or name (English or Persian) to an alpha-3 code, or null. */
 export function resolveCountry(value: string, allowExtra = false): string | null {
+  if (value.length === 3 && COUNTRIES.has(value)) return value;
   const v = toAsciiDigits(value).trim();
   const up = v.toUpperCase();
   if (/^[A-Z]{3}$/.test(up)) {
@@ -211,8 +212,71 @@ export function resolveCountry(value: string, allowExtra = false): string | null
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+// ---------------------------------------------------------------------------
+// Fast paths. Bulk imports are mostly clean, canonical values ("dogharoun", "2025-07-06",
+// "AFG", "3"); these checks recognise such values in a few nanoseconds and give exactly what the
+// general path would. Anything else (spaces, Persian digits or letters, other forms) takes the
+// general path.
+
+/** Printable ASCII without spaces: nothing to trim, normalise or convert. */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return s.length > 0;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHexLower = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+
+/** A canonical lower-case UUID (as normaliseUuid would return it unchanged), else false. */
+function isCanonicalUuid(s: string): boolean {
+  if (s.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!isHexLower(c)) return false;
+  }
+  const v = s.charCodeAt(14), w = s.charCodeAt(19);
+  return v >= 49 && v <= 56 && (w === 56 || w === 57 || w === 97 || w === 98);
+}
+
+/** A plain non-negative integer of up to 15 ASCII digits, else -1. */
+function plainCount(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
+/** An ISO Gregorian date YYYY-MM-DD that parseDate accepts as it is (years 1500–9999), else null. */
+function plainIsoDate(s: string): string | null {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return null;
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (!isDigit(s.charCodeAt(i))) return null;
+  const y = +s.slice(0, 4), m = +s.slice(5, 7), d = +s.slice(8, 10);
+  if (y <= JALALI_MAX_YEAR || m < 1 || m > 12 || d < 1 || d > gregorianMonthLength(y, m)) return null;
+  return s;
+}
+
+/** HH:MM (24 h) as parseTime returns it, else null. */
+function plainTime(s: string): string | null {
+  if (s.length !== 5 || s.charCodeAt(2) !== 58) return null;
+  const a = s.charCodeAt(0), b = s.charCodeAt(1), c = s.charCodeAt(3), d = s.charCodeAt(4);
+  if (!isDigit(a) || !isDigit(b) || !isDigit(c) || !isDigit(d)) return null;
+  const h = (a - 48) * 10 + (b - 48), m = (c - 48) * 10 + (d - 48);
+  return h <= 23 && m <= 59 ? s : null;
+}
+
 /** Lower-cases a UUID and strips an ODK/Kobo `uuid:` prefix; null when it is not a UUID. */
 export function normaliseUuid(value: string): string | null {
+  if (isCanonicalUuid(value)) return value;
   let v = value.trim().toLowerCase();
   if (v.startsWith('uuid:')) v = v.slice(5);
   return UUID_RE.test(v) ? v : null;
@@ -229,6 +293,8 @@ export function parseCount(value: RawValue): CountParse {
     return { ok: true, n: value };
   }
   if (typeof value !== 'string') return { ok: false, code: 'count_invalid' };
+  const plain = plainCount(value);
+  if (plain >= 0) return { ok: true, n: plain };
   const s = toAsciiDigits(value).trim().replace(/^\+/, '');
   const m = /^(-)?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(s);
   if (!m) return { ok: false, code: 'count_invalid' };
@@ -241,6 +307,8 @@ export function parseCount(value: RawValue): CountParse {
 
 /** Parses HH:MM or H:MM(:SS), also the time part of an ISO date-time; returns HH:MM or null. */
 export function parseTime(value: string): string | null {
+  const fast = plainTime(value);
+  if (fast !== null) return fast;
   const s = toAsciiDigits(value).trim();
   const m = /^(?:\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/.exec(s);
   if (!m) return null;
@@ -254,8 +322,17 @@ const ADMIN1_RE = /^([A-Z]{2})-([A-Z0-9]{1,3})$/;
 // ---------------------------------------------------------------------------
 // The validator
 
-const isBlank = (v: RawValue) => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+const isBlank = (v: RawValue) => {
+  if (v === null || v === undefined) return true;
+  if (typeof v !== 'string') return false;
+  if (v.length === 0) return true;
+  const c = v.charCodeAt(0);
+  return c > 0x20 && c < 0x7f ? false : v.trim() === '';
+};
 const asText = (v: RawValue): string => (v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v));
+
+const COUNTS = ['men', 'women', 'boys', 'girls'] as const;
+const VULNERABILITIES = ['uasc', 'pregnant_lactating', 'elderly', 'disabled', 'medical'] as const;
 
 const TEXT_LIMITS = { enumerator: 100, note: 2000, origin_admin1: 100, destination_admin1: 100 } as const;
 
@@ -279,7 +356,8 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
   if (isBlank(raw.date)) problems.push(problem('required', 'date', raw.date));
   else {
     const dv = typeof raw.date === 'boolean' ? String(raw.date) : raw.date;
-    const d = parseDate(dv, { calendar: options.calendar, excelSerial: options.excelSerialDates });
+    const fast = typeof dv === 'string' && options.calendar !== 'jalali' ? plainIsoDate(dv) : null;
+    const d = fast !== null ? ({ ok: true, iso: fast } as const) : parseDate(dv, { calendar: options.calendar, excelSerial: options.excelSerialDates });
     if (!d.ok) problems.push(problem(d.code, 'date', raw.date, { detail: d.reason }));
     else if (d.iso > options.today) problems.push(problem('date_future', 'date', d.iso, { limit: options.today }));
     else if (d.iso < minDate) problems.push(problem('date_too_early', 'date', d.iso, { limit: minDate }));
@@ -290,8 +368,8 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
   let fmp = '';
   if (isBlank(raw.fmp)) problems.push(problem('required', 'fmp', raw.fmp));
   else {
-    const code = normalisePersian(asText(raw.fmp), { asciiDigits: true }).toLowerCase();
-    const info = options.fmps.get(code);
+    const text = asText(raw.fmp);
+    const info = (isPlain(text) ? options.fmps.get(text) : undefined) ?? options.fmps.get(normalisePersian(text, { asciiDigits: true }).toLowerCase());
     if (!info) problems.push(problem('fmp_unknown', 'fmp', raw.fmp));
     else {
       fmp = info.code;
@@ -316,7 +394,7 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
   // counts
   const counts: Record<CountField, number> = { men: 0, women: 0, boys: 0, girls: 0 };
   let countsOk = true;
-  for (const f of ['men', 'women', 'boys', 'girls'] as const) {
+  for (const f of COUNTS) {
     if (isBlank(raw[f])) {
       problems.push(problem('required', f, raw[f]));
       countsOk = false;
@@ -346,7 +424,7 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
   let transport: string | null = null;
   if (!isBlank(raw.transport)) {
     const v = asText(raw.transport);
-    const k = key(v);
+    const k = transportModes.includes(v) ? v : key(v);
     const code = transportModes.find((m) => m === k) ?? TRANSPORT_LOOKUP.get(k);
     if (code && transportModes.includes(code)) transport = code;
     else problems.push(problem('transport_invalid', 'transport', v, { detail: transportModes.join(', ') }));
@@ -356,7 +434,7 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
   const reasons: Reason[] = [];
   if (!isBlank(raw.reasons)) {
     const v = asText(raw.reasons);
-    const whole = REASON_LOOKUP.get(key(v));
+    const whole = REASON_LOOKUP.get(v) ?? (isPlain(v) && v.includes(';') ? undefined : REASON_LOOKUP.get(key(v)));
     const tokens = whole ? [v] : /[;,،]/.test(v) ? v.split(/[;,،]/) : v.trim().split(/\s+/);
     for (const t of tokens) {
       if (t.trim() === '') continue;
@@ -374,23 +452,26 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
 
   // optional: vulnerabilities
   const vuln: Record<VulnerabilityField, number | null> = { uasc: null, pregnant_lactating: null, elderly: null, disabled: null, medical: null };
-  for (const f of ['uasc', 'pregnant_lactating', 'elderly', 'disabled', 'medical'] as const) {
+  for (const f of VULNERABILITIES) {
     if (isBlank(raw[f])) continue;
     const c = parseCount(raw[f]);
     if (c.ok) vuln[f] = c.n;
     else problems.push(problem(c.code, f, raw[f]));
   }
   if (countsOk) {
-    const caps: [VulnerabilityField, number, string][] = [
-      ['uasc', counts.boys + counts.girls, 'boys + girls'],
-      ['pregnant_lactating', counts.women + counts.girls, 'women + girls'],
-      ['elderly', counts.men + counts.women, 'men + women'],
-      ['disabled', total, 'the group total'],
-      ['medical', total, 'the group total'],
-    ];
-    for (const [f, cap, what] of caps) {
-      const n = vuln[f];
-      if (n !== null && n > cap) problems.push(problem('vulnerability_exceeds', f, n, { detail: what, limit: cap }));
+    const children = counts.boys + counts.girls, femaleCap = counts.women + counts.girls, adults = counts.men + counts.women;
+    if ((vuln.uasc ?? 0) > children || (vuln.pregnant_lactating ?? 0) > femaleCap || (vuln.elderly ?? 0) > adults || (vuln.disabled ?? 0) > total || (vuln.medical ?? 0) > total) {
+      const caps: [VulnerabilityField, number, string][] = [
+        ['uasc', children, 'boys + girls'],
+        ['pregnant_lactating', femaleCap, 'women + girls'],
+        ['elderly', adults, 'men + women'],
+        ['disabled', total, 'the group total'],
+        ['medical', total, 'the group total'],
+      ];
+      for (const [f, cap, what] of caps) {
+        const n = vuln[f];
+        if (n !== null && n > cap) problems.push(problem('vulnerability_exceeds', f, n, { detail: what, limit: cap }));
+      }
     }
   }
 
@@ -411,7 +492,10 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
       date,
       direction: direction!,
       nationality,
-      ...counts,
+      men: counts.men,
+      women: counts.women,
+      boys: counts.boys,
+      girls: counts.girls,
       deported: deported!,
       time,
       transport,
@@ -420,7 +504,11 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
       origin_admin1,
       destination_country,
       destination_admin1,
-      ...vuln,
+      uasc: vuln.uasc,
+      pregnant_lactating: vuln.pregnant_lactating,
+      elderly: vuln.elderly,
+      disabled: vuln.disabled,
+      medical: vuln.medical,
       enumerator,
       note,
     },
@@ -436,7 +524,8 @@ function countryField(raw: RawRow, f: 'origin_country' | 'destination_country', 
 
 function textField(raw: RawRow, f: 'enumerator' | 'note', problems: Problem[]): string | null {
   if (isBlank(raw[f])) return null;
-  const t = normalisePersian(asText(raw[f]), { asciiDigits: true });
+  const text = asText(raw[f]);
+  const t = isPlain(text) ? text : normalisePersian(text, { asciiDigits: true });
   if (t.length > TEXT_LIMITS[f]) problems.push(problem('text_too_long', f, t.slice(0, 40) + '…', { limit: TEXT_LIMITS[f] }));
   return t === '' ? null : t;
 }
@@ -446,14 +535,16 @@ function enumField(raw: RawRow, f: 'direction' | 'deported', table: Map<string, 
     problems.push(problem('required', f, raw[f]));
     return null;
   }
-  const v = table.get(key(asText(raw[f])));
+  const text = asText(raw[f]);
+  const v = table.get(text) ?? table.get(key(text));
   if (!v) problems.push(problem(code, f, raw[f]));
   return v ?? null;
 }
 
 function admin1(raw: RawRow, f: 'origin_admin1' | 'destination_admin1', country: string | null, problems: Problem[]): string | null {
   if (isBlank(raw[f])) return null;
-  const v = normalisePersian(asText(raw[f]), { asciiDigits: true });
+  const text = asText(raw[f]);
+  const v = isPlain(text) ? text : normalisePersian(text, { asciiDigits: true });
   const m = ADMIN1_RE.exec(v.toUpperCase());
   if (!m) {
     // A free name (not a code). Anything shaped like a code but wrong is caught above.
