@@ -13,6 +13,8 @@ interface Spec {
   /** One session per client. */
   sessions: { cookie: string; csrf: string }[];
   readPath?: string;
+  /** Records per submission request (default 1). */
+  batch?: number;
   seed?: number;
   endDate?: string;
 }
@@ -37,8 +39,12 @@ function request(method: string, path: string, headers: Record<string, string>, 
 // Records to submit: the demo generator with another seed, so every id is new.
 const records = spec.kind === 'submit' ? generateDemoRecords({ seed: spec.seed ?? 4242, endDate: spec.endDate, records: 10_000_000 }) : null;
 function nextBody(): string {
-  const r = records!.next().value!;
-  return JSON.stringify({ records: [{ ...r, reasons: r.reasons.join(';') }] });
+  const batch = [];
+  for (let i = 0; i < (spec.batch ?? 1); i++) {
+    const r = records!.next().value!;
+    batch.push({ ...r, reasons: r.reasons.join(';') });
+  }
+  return JSON.stringify({ records: batch });
 }
 
 const latencies: number[] = [];

@@ -44,6 +44,12 @@ export async function run(spec: ScenarioSpec, log: (s: string) => void): Promise
         const encodings = new Map<string, string | null>();
         page.on('response', (r) => encodings.set(r.url(), r.headers()['content-encoding'] ?? null));
         await page.goto(url, { waitUntil: 'networkidle' });
+        // A page that fell back to the sign-in form would be measured by mistake: refuse it.
+        if (withCookie) {
+          const path = new URL(page.url()).pathname;
+          const signIn = await page.locator('input[type="password"]').count();
+          if (path !== new URL(url).pathname || signIn) throw new Error(`the dashboard did not load (ended at ${page.url()}${signIn ? ', sign-in form shown' : ''})`);
+        }
         const entries = await page.evaluate(() => ({
           fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
           resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => ({ url: e.name, transferred: e.transferSize, decoded: e.decodedBodySize })),

@@ -254,8 +254,8 @@ async function copyRecords(db: Database, o: ExportOptions, out: PassThrough) {
   const client = await db.pool.connect();
   try {
     await client.query('BEGIN READ ONLY');
-    // COPY takes no parameters: the query is declared as a prepared statement and copied from
-    // a view-like SELECT over it would lose them, so values are bound as literals instead.
+    // COPY cannot take query parameters, so the filter values are written into the query as
+    // quoted literals.
     const bound = sql.replace(/\$(\d+)/g, (_, i) => literal(params[Number(i) - 1]));
     const crlf = new CrLf();
     crlf.pipe(out, { end: false });
@@ -273,7 +273,8 @@ async function copyRecords(db: Database, o: ExportOptions, out: PassThrough) {
 
 /** A SQL literal for a filter value (strings and string arrays; dates are strings). */
 function literal(v: unknown): string {
-  const quote = (s: string) => "'" + s.replaceAll("'", "''") + "'";
+  // An E'' string reads backslashes the same way whatever standard_conforming_strings says.
+  const quote = (s: string) => (s.includes('\\') ? "E'" + s.replaceAll('\\', '\\\\').replaceAll("'", "''") + "'" : "'" + s.replaceAll("'", "''") + "'");
   if (Array.isArray(v)) return `ARRAY[${v.map((x) => quote(String(x))).join(', ')}]::text[]`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'NULL';

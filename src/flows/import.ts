@@ -24,7 +24,7 @@ import { CORE_FIELDS, type FmrRecord } from './format.ts';
 import { loadFmps, insertRecords, findRecords, differences } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
-export const BATCH = Number(process.env.MARZ_IMPORT_BATCH ?? 10_000);
+export const BATCH = 10_000;
 const KEEP_PROBLEMS = 1000;
 
 export interface ImportProblem {
