@@ -150,3 +150,32 @@ test(`[${TEST_ENGINE}] property: random inserts, edits and deletions keep the su
     { numRuns: 15 },
   );
 });
+
+test(`[${TEST_ENGINE}] references of records are checked per statement: unknown FMP, province, user or import refused; a named FMP cannot be removed`, async () => {
+  const insert = (over: Record<string, string | null>) =>
+    db.query(
+      `INSERT INTO fmr_records (id, fmp_code, province_code, observed_on, direction, nationality, men, women, boys, girls, deported, submitted_by, import_id)
+       VALUES ($1, $2, $3, $4, 'in', 'AFG', 1, 0, 0, 0, 'no', $5::uuid, $6::bigint)`,
+      [randomUUID(), over.fmp ?? 'dogharoun', over.province ?? 'IR-09', day, over.user ?? null, over.importId ?? null],
+    );
+  const refused = async (over: Record<string, string>, constraint: string) => {
+    await assert.rejects(insert(over), (e: any) => e.code === '23503' && e.constraint === constraint && /does not exist/.test(e.message), constraint);
+  };
+  await refused({ fmp: 'atlantis' }, 'fmr_records_fmp_code_fkey');
+  await refused({ province: 'IR-99' }, 'fmr_records_province_code_fkey');
+  await refused({ user: randomUUID() }, 'fmr_records_submitted_by_fkey');
+  await refused({ importId: '987654321' }, 'fmr_records_import_id_fkey');
+  await assert.rejects(db.query(`UPDATE fmr_records SET fmp_code = 'atlantis' WHERE id = (SELECT id FROM fmr_records LIMIT 1)`), (e: any) => e.code === '23503');
+
+  await insert({ user: admin.id });
+  await assert.rejects(db.query(`DELETE FROM fmps WHERE code = 'dogharoun'`), (e: any) => e.code === '23503' && /still named by flow records/.test(e.message));
+  await assert.rejects(db.query(`UPDATE fmps SET code = 'dogharoun2' WHERE code = 'dogharoun'`), (e: any) => e.code === '23503');
+  await assert.rejects(db.query(`DELETE FROM users WHERE id = $1`, [admin.id]), (e: any) => e.code === '23503');
+  // A row nobody names can still go, and other updates of a named row are not refused.
+  await db.query(`UPDATE fmps SET name_en = name_en WHERE code = 'dogharoun'`);
+  await db.tx(async (c) => {
+    const fmp = (await c.query(`INSERT INTO fmps (code, province_code, name_en, name_fa) VALUES ('unused-fmp', 'IR-09', 'Unused', 'بی‌کاربرد') RETURNING code`)).rows[0].code;
+    await c.query('DELETE FROM fmps WHERE code = $1', [fmp]);
+  });
+  await assertSummariesMatchRecords();
+});

@@ -31,16 +31,28 @@ export class Database {
     readonly pglite: PGlite | null = null,
   ) {}
 
-  query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]) {
-    return this.pool.query<R>(text, params as any[]);
+  async query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    if (this.engine === 'postgresql') return this.pool.query<R>(text, params as any[]);
+    // PGlite is left in a failed implicit transaction after a statement outside BEGIN fails,
+    // and its next statement then breaks the connection: a ROLLBACK on the same connection
+    // clears it before anything else can use it.
+    const client = await this.pool.connect();
+    try {
+      return await client.query<R>(text, params as any[]);
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   async many<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<R[]> {
-    return (await this.pool.query<R>(text, params as any[])).rows;
+    return (await this.query<R>(text, params)).rows;
   }
 
   async one<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<R | undefined> {
-    return (await this.pool.query<R>(text, params as any[])).rows[0];
+    return (await this.query<R>(text, params)).rows[0];
   }
 
   /** Runs fn in one transaction on one connection; fn must use the client it is given. */

@@ -37,3 +37,12 @@ test(`[${TEST_ENGINE}] the audit table is append-only`, async () => {
   await assert.rejects(db.query(`TRUNCATE audit_log`), /append-only/);
   assert.equal((await db.one(`SELECT count(*) AS n FROM audit_log WHERE action = 'test.entry'`))!.n, 1);
 });
+
+test(`[${TEST_ENGINE}] a failed statement outside a transaction leaves the connection usable`, async () => {
+  // PGlite needs a ROLLBACK after such a failure (Database.query sends it); PostgreSQL does not.
+  for (let i = 0; i < 3; i++) {
+    await assert.rejects(db.query('SELECT 1 / $1::int', [0]), /division by zero/);
+    await assert.rejects(db.query('SELECT no_such_column FROM schema_migrations'), /no_such_column/);
+  }
+  assert.equal((await db.one('SELECT 41 + 1 AS n'))!.n, 42);
+});
