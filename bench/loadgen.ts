@@ -1,8 +1,7 @@
-// A small closed-loop HTTP load generator (what autocannon would do, without the dependency):
-// C clients on loopback keep-alive connections, each sending its next request as soon as the
-// previous one is answered, for a fixed time. Runs in its own process so that it does not share
-// the server's event loop. Spec in MARZ_LOADGEN (JSON); prints its result as JSON on stdout.
-import http from 'node:http';
+// HTTP load with autocannon: C connections on loopback (keep-alive), each sending its next request
+// as soon as the previous one is answered, for a fixed time. Runs in its own process so that its
+// CPU is not the server's. Spec in MARZ_LOADGEN (JSON); prints its result as JSON on stdout.
+import autocannon from 'autocannon';
 import { generateDemoRecords } from '../src/flows/demo.ts';
 
 interface Spec {
@@ -20,63 +19,66 @@ interface Spec {
 }
 
 const spec = JSON.parse(process.env.MARZ_LOADGEN ?? '{}') as Spec;
-const agent = new http.Agent({ keepAlive: true, maxSockets: spec.clients });
-const target = new URL(spec.url);
+const batch = spec.batch ?? 1;
 
-function request(method: string, path: string, headers: Record<string, string>, body?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: target.hostname, port: target.port, method, path, agent, headers: body ? { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : headers }, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body) req.write(body);
-    req.end();
-  });
-}
-
-// Records to submit: the demo generator with another seed, so every id is new.
+// Records to submit: the demo generator with another seed than the dataset's, so every id is new.
 const records = spec.kind === 'submit' ? generateDemoRecords({ seed: spec.seed ?? 4242, endDate: spec.endDate, records: 10_000_000 }) : null;
-function nextBody(): string {
-  const batch = [];
-  for (let i = 0; i < (spec.batch ?? 1); i++) {
-    const r = records!.next().value!;
-    batch.push({ ...r, reasons: r.reasons.join(';') });
-  }
-  return JSON.stringify({ records: batch });
-}
+/** Ids of the records in the submissions answered 2xx: the scenario checks that they are stored. */
+const ids2xx: string[] = [];
+
+const request: autocannon.Request =
+  spec.kind === 'submit'
+    ? {
+        method: 'POST',
+        path: '/api/v1/flows/fmr',
+        // A fresh body for every request; its ids go with it (context) to its response.
+        setupRequest: (req, context) => {
+          const rows = Array.from({ length: batch }, () => {
+            const r = records!.next().value!;
+            return { ...r, reasons: r.reasons.join(';') };
+          });
+          context.ids = rows.map((r) => r.id);
+          return { ...req, body: JSON.stringify({ records: rows }) };
+        },
+        onResponse: (status, _body, context) => {
+          if (status >= 200 && status < 300) ids2xx.push(...context.ids);
+        },
+      }
+    : { method: 'GET', path: spec.kind === 'read' ? spec.readPath! : '/api/health' };
+
+// Each connection gets the session of its own client (health needs none).
+let connection = 0;
+const setupClient = (client: autocannon.Client) => {
+  const s = spec.sessions[connection++ % Math.max(1, spec.sessions.length)];
+  if (spec.kind === 'submit') client.setHeaders({ 'content-type': 'application/json', cookie: s!.cookie, 'x-csrf-token': s!.csrf });
+  else if (spec.kind === 'read') client.setHeaders({ cookie: s!.cookie });
+};
 
 const latencies: number[] = [];
-let errors = 0;
-const statuses: Record<string, number> = {};
-const end = performance.now() + spec.seconds * 1000;
-
-async function client(i: number) {
-  const s = spec.sessions[i % spec.sessions.length]!;
-  while (performance.now() < end) {
-    const t0 = performance.now();
-    let status = 0;
-    try {
-      if (spec.kind === 'submit') status = await request('POST', '/api/v1/flows/fmr', { cookie: s.cookie, 'x-csrf-token': s.csrf }, nextBody());
-      else if (spec.kind === 'read') status = await request('GET', spec.readPath!, { cookie: s.cookie });
-      else status = await request('GET', '/api/health', {});
-    } catch {
-      status = -1;
-    }
-    latencies.push(performance.now() - t0);
-    statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status !== 200) errors++;
-  }
-}
-
-const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-await Promise.all(Array.from({ length: spec.clients }, (_, i) => client(i)));
-const elapsed = (performance.now() - t0) / 1000;
+// sampleInt 100 ms: a run stops at the first sample after `duration`, so at most 0.1 s late.
+const run = autocannon({ url: spec.url, connections: spec.clients, duration: spec.seconds, sampleInt: 100, requests: [request], setupClient });
+run.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+const r = await run;
+const cpu = process.cpuUsage(cpu0);
+
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.max(0, Math.ceil((p / 100) * latencies.length) - 1)] ?? NaN;
-agent.destroy();
 process.stdout.write(
-  JSON.stringify({ requests: latencies.length, errors, statuses, seconds: elapsed, loadgen_cpu_s: (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6, per_s: latencies.length / elapsed, p50: pct(50), p95: pct(95), p99: pct(99), max: latencies[latencies.length - 1] ?? NaN }),
+  JSON.stringify({
+    requests: latencies.length,
+    errors: r.errors,
+    non2xx: r.non2xx,
+    statuses: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
+    // Requests still unanswered when the run stopped (autocannon drops them; the server may still complete them).
+    unanswered: r.requests.sent - r.requests.total - r.errors,
+    seconds: r.duration,
+    loadgen_cpu_s: (cpu.user + cpu.system) / 1e6,
+    per_s: latencies.length / r.duration,
+    p50: pct(50),
+    p95: pct(95),
+    p99: pct(99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    ids_2xx: spec.kind === 'submit' ? ids2xx : undefined,
+  }),
 );
