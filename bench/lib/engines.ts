@@ -47,7 +47,7 @@ export function schemaHash(): string {
   return h.digest('hex').slice(0, 10);
 }
 
-function dataHash(): string {
+export function dataHash(): string {
   const h = createHash('sha256').update(schemaHash()).update(END_DATE).update(String(SEED));
   h.update(readFileSync(new URL('../../src/flows/demo.ts', import.meta.url)));
   return h.digest('hex').slice(0, 10);

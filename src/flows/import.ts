@@ -21,7 +21,7 @@ import { readCsvBatches, readXlsx, ReadError, type HeaderInfo, type SourceRow } 
 import { applyMapping, mappingValidateOptions, missingColumns, type Mapping } from './mapping.ts';
 import { validateFmrRow, type ValidateOptions } from './validate.ts';
 import { CORE_FIELDS, type FmrRecord } from './format.ts';
-import { loadFmps, insertRecords, findRecords, differences } from './store.ts';
+import { loadFmps, insertParams, insertPrepared, findRecords, differences } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
 export const BATCH = 10_000;
@@ -112,7 +112,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     // Writes one batch: inserts the rows whose id is new (first occurrence in the batch), then
     // classifies, in file order, every row that was not inserted — duplicate within the file,
     // already present with the same content, or an id taken by a different record.
-    const write = async (items: Item[]) => {
+    const prepare = (items: Item[]) => {
       const first = new Map<string, Item>();
       const candidates: Item[] = [];
       for (const b of items) {
@@ -121,9 +121,12 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
           candidates.push(b);
         }
       }
+      return { items, first, candidates, params: insertParams(candidates, { submittedBy: o.principal?.id ?? null, source: 'import', importId }) };
+    };
+    const write = async ({ items, first, candidates, params }: ReturnType<typeof prepare>) => {
       // Rows are written even after a problem (the transaction is then rolled back), so that
       // duplicates further down the file are still found.
-      const inserted = new Set(await insertRecords(client, candidates, { submittedBy: o.principal?.id ?? null, source: 'import', importId }));
+      const inserted = new Set(await insertPrepared(client, params));
       report.added += inserted.size;
       const missing = candidates.filter((b) => !inserted.has(b.record.id)).map((b) => b.record.id);
       const existing = missing.length ? await findRecords(client, missing) : new Map();
@@ -144,14 +147,14 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       }
       o.onProgress?.({ bytes, totalBytes, rows: report.rows });
     };
-    // At most one batch is written while the next is read and validated.
+    // At most one batch is written while the next is read, validated and made into parameters.
     const flush = async () => {
       if (!batch.length) return;
+      const next = prepare(batch);
+      batch = [];
       await inFlight;
       if (writeError) throw writeError;
-      const items = batch;
-      batch = [];
-      inFlight = write(items).catch((e) => {
+      inFlight = write(next).catch((e) => {
         writeError ??= e;
       });
     };

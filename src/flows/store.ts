@@ -92,8 +92,15 @@ export interface InsertMeta {
  * type is known, so only free text needs escaping (about 3× cheaper for big batches).
  */
 export async function insertRecords(q: Queryable, records: { record: FmrRecord; province: string }[], meta: InsertMeta): Promise<string[]> {
-  if (!records.length) return [];
-  const params = [...recordArrays(records), meta.status ?? 'received', meta.submittedBy, meta.source, meta.importId ?? null];
+  return records.length ? insertPrepared(q, insertParams(records, meta)) : [];
+}
+
+/** The parameters of one insert, built apart from sending it (an import builds the next batch's while the database writes). */
+export function insertParams(records: { record: FmrRecord; province: string }[], meta: InsertMeta): unknown[] {
+  return [...recordArrays(records), meta.status ?? 'received', meta.submittedBy, meta.source, meta.importId ?? null];
+}
+
+export async function insertPrepared(q: Queryable, params: unknown[]): Promise<string[]> {
   const { rows } = await q.query<{ id: string }>(INSERT_SQL, params);
   return rows.map((r) => r.id);
 }

@@ -96,6 +96,17 @@ export async function openMemory(loadDataDir?: Blob | File): Promise<Database> {
 }
 
 /**
+ * Settings of the embedded PostgreSQL. Its WebAssembly memory only grows, so a smaller buffer
+ * pool than PGlite's 128 MB keeps a long import under 500 MB; the operating system still caches
+ * the files (measured in docs/PERFORMANCE.md: no slower at a million records).
+ */
+function embeddedSettings(env: NodeJS.ProcessEnv = process.env): string[] {
+  const buffers = env.MARZ_PGLITE_SHARED_BUFFERS ?? '32MB';
+  if (!/^\d+(kB|MB|GB)$/.test(buffers)) throw new Error(`MARZ_PGLITE_SHARED_BUFFERS must be a size such as 32MB, not "${buffers}"`);
+  return [`shared_buffers = ${buffers}`];
+}
+
+/**
  * Opens the embedded database as its owner: takes the data-directory lock (throwing
  * DataDirLocked if a live process holds it), and with `share` serves the instance on a
  * local unix socket so CLI commands can use it while the server runs.
@@ -106,7 +117,7 @@ export async function openEmbeddedOwner(dataDir: string, command: string, share:
   let pglite: PGlite | null = null;
   let socketServer: PGLiteSocketServer | null = null;
   try {
-    pglite = await PGlite.create(join(dataDir, 'pgdata'));
+    pglite = await PGlite.create(join(dataDir, 'pgdata'), { postgresqlconf: embeddedSettings() });
     if (socketDir) {
       rmSync(socketDir, { recursive: true, force: true });
       mkdirSync(socketDir, { recursive: true, mode: 0o700 });
