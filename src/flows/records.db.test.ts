@@ -122,6 +122,25 @@ test(`[${TEST_ENGINE}] surge alerts are raised when data arrive`, async () => {
   assert.equal(Number(alerts[0].movements), 25);
 });
 
+test(`[${TEST_ENGINE}] a day above a multiple of the trailing average raises an alert with that average; deleting records withdraws it`, async () => {
+  await t.as(admin)('PATCH', '/api/v1/flows/fmps/bajgiran/thresholds', { capacity_per_day: null, alert_daily_above: null, alert_multiple: 1.5, alert_window_days: 7 });
+  // Seven earlier days of 3 people each (average 3), then a day of 7: above 1.5 × 3 = 4.5.
+  const earlier = Array.from({ length: 7 }, (_, i) => rec({ fmp: 'bajgiran', date: addDays(day, -1 - i), men: 3, women: 0, boys: 0 }));
+  await t.as(admin)('POST', '/api/v1/flows/fmr', { records: earlier });
+  const surge = [rec({ fmp: 'bajgiran', men: 4, women: 0, boys: 0 }), rec({ fmp: 'bajgiran', men: 3, women: 0, boys: 0 })];
+  await t.as(admin)('POST', '/api/v1/flows/fmr', { records: surge });
+  const onDay = async () => (await t.as(admin)('GET', '/api/v1/flows/alerts')).json().filter((a: any) => a.fmp === 'bajgiran' && a.day === day);
+  const raised = await onDay();
+  assert.equal(raised.length, 1);
+  assert.equal(raised[0].kind, 'above_average');
+  assert.equal(Number(raised[0].movements), 7);
+  assert.equal(Number(raised[0].limit_value), 4.5);
+  assert.equal(Number(raised[0].trailing_average), 3);
+  // Without the bigger record the day has 3 people, no longer above: the alert goes.
+  assert.equal((await t.as(admin)('DELETE', `/api/v1/flows/fmr/${surge[0]!.id}?comment=${encodeURIComponent('entered twice')}`)).statusCode, 204);
+  assert.deepEqual(await onDay(), []);
+});
+
 test(`[${TEST_ENGINE}] property: random inserts, edits and deletions keep the summaries equal to the records`, async () => {
   const fmps = ['dogharoun', 'milak', 'mehran'];
   const action = fc.oneof(

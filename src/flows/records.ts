@@ -35,28 +35,28 @@ export async function submitRecords(db: Database, p: Principal, actor: Actor, ro
       if (!can(p, 'flows.submit', prov)) throw new AppError('forbidden', 403, {}, { fmp: v.record.fmp });
       valid.push({ record: { ...v.record, enumerator: v.record.enumerator ?? p.username }, province: prov, index });
     });
-    const existing = await findRecords(c, valid.map((v) => v.record.id));
-    const fresh: typeof valid = [];
-    const seen = new Set<string>();
+    // Insert first (ids already stored are skipped by the database), then look up only the ids
+    // that were not new: a resend with the same content is a duplicate, other content a conflict.
+    const firstOf = new Map<string, (typeof valid)[number]>();
+    for (const v of valid) if (!firstOf.has(v.record.id)) firstOf.set(v.record.id, v);
+    const firsts = [...firstOf.values()];
+    const inserted = await insertRecords(c, firsts, { submittedBy: p.id, source });
+    const created = new Set(inserted);
+    const existing = await findRecords(c, firsts.filter((v) => !created.has(v.record.id)).map((v) => v.record.id));
     for (const v of valid) {
-      const old = existing.get(v.record.id);
-      if (old || seen.has(v.record.id)) {
-        if (old && !sameRecord(old, v.record)) {
-          outcomes.push({ id: v.record.id, index: v.index, result: 'invalid', problems: [idConflict(v.record.id)] });
-        } else outcomes.push({ id: v.record.id, result: 'duplicate' });
-        continue;
-      }
-      seen.add(v.record.id);
-      fresh.push(v);
+      const id = v.record.id;
+      if (created.has(id) && firstOf.get(id) === v) continue;
+      const old = existing.get(id);
+      if (old && !sameRecord(old, v.record)) outcomes.push({ id, index: v.index, result: 'invalid', problems: [idConflict(id)] });
+      else outcomes.push({ id, result: 'duplicate' });
     }
-    const inserted = await insertRecords(c, fresh, { submittedBy: p.id, source });
     for (const id of inserted) outcomes.push({ id, result: 'created' });
     if (inserted.length) {
       await c.query(
         `INSERT INTO fmr_history (record_id, version, action, changed_by) SELECT id, 1, 'create', $2 FROM unnest($1::uuid[]) AS t(id)`,
         [inserted, p.id],
       );
-      await checkAlerts(c, fresh.map((v) => ({ fmp: v.record.fmp, day: v.record.date })));
+      await checkAlerts(c, firsts.filter((v) => created.has(v.record.id)).map((v) => ({ fmp: v.record.fmp, day: v.record.date })));
       await audit(c, actor, 'flows.fmr.submit', 'fmr_record', inserted.length === 1 ? inserted[0] : null, { created: inserted.length, source });
     }
     return outcomes;

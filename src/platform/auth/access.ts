@@ -1,6 +1,5 @@
 // Who a signed-in user is and what they may do where. A role assignment grants its role's
 // verbs for its agencies and for all provinces (provinces = null) or the listed ones.
-import type { Queryable } from '../db/database.ts';
 import type { Actor } from '../audit.ts';
 import type { Locale } from '../i18n/messages.ts';
 import { AppError } from '../http/errors.ts';
@@ -27,14 +26,9 @@ export interface Scope {
   agencyIds: number[];
 }
 
-export async function loadAssignments(q: Queryable, userId: string): Promise<Assignment[]> {
-  const { rows } = await q.query(
-    `SELECT r.code AS role, r.permissions, a.agency_ids, a.province_codes
-       FROM role_assignments a JOIN roles r ON r.id = a.role_id
-      WHERE a.user_id = $1 ORDER BY a.id`,
-    [userId],
-  );
-  return rows.map((r: any) => ({ role: r.role, permissions: r.permissions, agencyIds: r.agency_ids.map(Number), provinces: r.province_codes }));
+/** An assignment from its row (role code, permissions, agency ids, province codes or null). */
+export function toAssignment(r: { role: string; permissions: string[]; agency_ids: (number | string)[]; province_codes: string[] | null }): Assignment {
+  return { role: r.role, permissions: r.permissions, agencyIds: r.agency_ids.map(Number), provinces: r.province_codes };
 }
 
 export function can(p: Principal | null, permission: string, province?: string | null): boolean {

@@ -2,7 +2,7 @@
 // per-session CSRF token the browser must echo in a header on every write.
 import { randomBytes, createHash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import { loadAssignments, type Principal } from './access.ts';
+import { toAssignment, type Principal } from './access.ts';
 
 export const SESSION_COOKIE = 'marz_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -28,6 +28,7 @@ export interface SessionInfo {
 }
 
 export async function findSession(q: Queryable, token: string): Promise<SessionInfo | null> {
+  // One round trip per request: the session, its user and the user's role assignments.
   // last_seen_at is refreshed at most once a minute, so reading pages does not rewrite the row each time.
   const { rows } = await q.query(
     `WITH s AS (
@@ -35,7 +36,10 @@ export async function findSession(q: Queryable, token: string): Promise<SessionI
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active),
      touched AS (UPDATE sessions SET last_seen_at = now() WHERE id IN (SELECT id FROM s WHERE last_seen_at < now() - interval '1 minute'))
-     SELECT * FROM s`,
+     SELECT s.*,
+            (SELECT coalesce(json_agg(json_build_object('role', r.code, 'permissions', r.permissions, 'agency_ids', a.agency_ids, 'province_codes', a.province_codes) ORDER BY a.id), '[]')
+               FROM role_assignments a JOIN roles r ON r.id = a.role_id WHERE a.user_id = s.user_id) AS assignments
+       FROM s`,
     [hashToken(token)],
   );
   const r = rows[0];
@@ -49,7 +53,7 @@ export async function findSession(q: Queryable, token: string): Promise<SessionI
       displayName: r.display_name,
       locale: r.locale,
       agencyId: r.agency_id == null ? null : Number(r.agency_id),
-      assignments: await loadAssignments(q, r.user_id),
+      assignments: r.assignments.map(toAssignment),
     },
   };
 }
