@@ -161,6 +161,8 @@ test('flows in Persian on a phone: survey interview, alerts, mapping editor, rev
     assert.match(text, /۱۰۰/, 'the share is 100 %');
     assert.equal(await page.locator('[data-testid="flows-respondents"]').getAttribute('data-value'), '1');
     assert.equal(await page.locator('[data-testid="flows-ct-family"]').getAttribute('data-n'), '1');
+    // The map loads when it comes near the viewport.
+    await page.locator('#map-title').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="flows-map"]')?.getAttribute('data-fmps') ?? 0) > 0, undefined, { timeout: 60_000 });
     assert.ok(await page.locator('[data-testid="flows-map"] canvas').count(), 'MapLibre drew a canvas');
     await shot(page, 'dashboard-fa');
@@ -197,6 +199,7 @@ test('flows in Persian on a phone: survey interview, alerts, mapping editor, rev
     await item.waitFor();
     assert.equal(await item.getAttribute('data-acknowledged'), 'false');
     assert.match(await item.innerText(), /۵ جابه‌جایی، بیش از آستانهٔ روزانهٔ ۳/);
+    await page.locator('#map-title').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector('[data-testid="flows-map"]')?.getAttribute('data-fmps') === '1', undefined, { timeout: 60_000 });
     await shot(page, 'fmp-page-fa');
     await page.locator(`[data-testid="alert-ack-${raised[0].id}"]`).click();
@@ -211,6 +214,7 @@ test('flows in Persian on a phone: survey interview, alerts, mapping editor, rev
     await page.locator('[data-testid="flows-fmp-table"]').waitFor();
     assert.match(await page.locator('[data-testid="flows-fmp-table"]').innerText(), /میلک/);
     await page.locator('[data-testid="flows-alert"][data-fmp="milak"]').waitFor();
+    await page.locator('#map-title').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="flows-map"]')?.getAttribute('data-fmps') ?? 0) > 1, undefined, { timeout: 60_000 });
     await shot(page, 'province-page-fa');
   });

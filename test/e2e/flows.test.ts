@@ -86,6 +86,8 @@ test('FMR entered offline in Persian with a Jalali date is sent once when back o
   await movements.waitFor();
   assert.equal(await movements.getAttribute('data-value'), String(groupSize));
   assert.equal((await movements.innerText()).trim(), '۵', 'shown in Persian digits');
+  // The chart is drawn when it comes near the viewport.
+  await page.locator('[data-testid="flows-chart"]').scrollIntoViewIfNeeded();
   await page.locator('[data-testid="flows-chart"] svg').waitFor({ timeout: 20_000 });
   if (shots) {
     await page.screenshot({ path: join(shots, 'flows-dashboard-fa.png'), fullPage: true });

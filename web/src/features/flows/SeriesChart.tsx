@@ -1,21 +1,23 @@
-// Movements over time. ECharts is imported when the chart is first shown, so it stays out of
-// the initial bundle.
-import { useEffect, useRef, useState } from 'react';
+// Movements over time. ECharts (only the parts used) is imported when the chart comes near the
+// viewport, so it stays out of the page's initial load.
+import { useEffect, useState } from 'react';
 import { useT } from '../../app/useT.ts';
 import { formatNumber, intlLocale } from '../../app/format.ts';
 import type { SeriesPoint } from './api.ts';
+import { useNearViewport } from '../../components/useNearViewport.ts';
 
 export function SeriesChart({ points, interval }: { points: SeriesPoint[]; interval: 'day' | 'week' | 'month' }) {
   const { t, locale } = useT();
-  const ref = useRef<HTMLDivElement>(null);
+  const [ref, near] = useNearViewport<HTMLDivElement>();
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
+    if (!near) return;
     let chart: { dispose(): void; resize(): void; setOption(o: unknown): void } | null = null;
     let alive = true;
     const onResize = () => chart?.resize();
-    import('echarts')
-      .then((echarts) => {
+    import('./echarts.ts')
+      .then(({ echarts }) => {
         if (!alive || !ref.current) return;
         chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
         const dtf =
@@ -44,7 +46,7 @@ export function SeriesChart({ points, interval }: { points: SeriesPoint[]; inter
       window.removeEventListener('resize', onResize);
       chart?.dispose();
     };
-  }, [points, interval, locale, t]);
+  }, [near, points, interval, locale, t]);
 
   if (failed) return <p className="muted">{t('flows.dash.chartFailed')}</p>;
   return <div ref={ref} dir="ltr" className="flows-chart" role="img" aria-label={t('flows.dash.seriesTitle')} data-testid="flows-chart" />;

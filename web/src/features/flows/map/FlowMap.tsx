@@ -1,6 +1,6 @@
 // The dashboard's map: loads the provinces and neighbours (the same cached GeoJSON as the places
-// map) and then, lazily, MapLibre. The table of FMPs next to it carries the same figures for
-// keyboard and screen-reader users.
+// map) and then, lazily and only once the map is near the viewport, MapLibre. The table of FMPs
+// next to it carries the same figures for keyboard and screen-reader users.
 import { lazy, Suspense } from 'react';
 import { useNavigate } from 'react-router';
 import { useT } from '../../../app/useT.ts';
@@ -10,6 +10,7 @@ import { ErrorState, LoadingState } from '../../../components/States.tsx';
 import { useProvinces } from '../../places/api.ts';
 import type { MapRow } from '../api.ts';
 import { useGeo } from '../../../components/map/geo.ts';
+import { useNearViewport } from '../../../components/useNearViewport.ts';
 
 const FlowMapCanvas = lazy(() => import('./FlowMapCanvas.tsx'));
 
@@ -19,6 +20,7 @@ export function FlowMap({ rows, days, province, fmp, search }: { rows: MapRow[];
   const provincesGeo = useGeo('provinces');
   const countriesGeo = useGeo('countries');
   const provinces = useProvinces();
+  const [frame, near] = useNearViewport<HTMLDivElement>();
   const failed = [provincesGeo, countriesGeo].find((q) => q.isError);
   const provinceName = (code: string) => nameOf(provinces.data?.find((p) => p.code === code), locale) || code;
   const n = (v: number, digits = 0) => formatNumber(v, locale, { maximumFractionDigits: digits });
@@ -28,7 +30,7 @@ export function FlowMap({ rows, days, province, fmp, search }: { rows: MapRow[];
     </div>
   );
   if (failed) return <ErrorState error={failed.error} retry={() => void failed.refetch()} />;
-  if (!provincesGeo.data || !countriesGeo.data) return waiting;
+  if (!near || !provincesGeo.data || !countriesGeo.data) return <div ref={frame}>{waiting}</div>;
   return (
     <Suspense fallback={waiting}>
       <FlowMapCanvas
