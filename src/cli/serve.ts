@@ -16,6 +16,7 @@ export async function serve(config: Config) {
     console.log(`\n${signal}: stopping Marz…`);
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await app?.close().catch(() => {});
+    await stopWatching?.();
     await db.close();
     clearTimeout(force);
     console.log('Marz stopped; the database was closed cleanly.');
@@ -24,13 +25,17 @@ export async function serve(config: Config) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let stopWatching: (() => Promise<void>) | undefined;
   try {
     const { migrated, seeded } = await prepareDatabase(db);
     if (migrated.length) console.log(`Database: applied ${migrated.length} migration(s)${seeded ? ' and seeded the reference data' : ''}.`);
+    // Dashboards may then be cached: every change, from this or another process, is seen.
+    stopWatching = await db.watchChanges();
     app = await buildApp({ db, config }, capabilities, { logger: process.env.MARZ_LOG === '1' });
     await app.listen({ port: config.port, host: config.host });
   } catch (e) {
     await app?.close().catch(() => {});
+    await stopWatching?.();
     await db.close();
     throw e;
   }

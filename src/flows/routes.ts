@@ -14,6 +14,7 @@ import { addMessages } from '../platform/i18n/messages.ts';
 import { audit } from '../platform/audit.ts';
 import { todayIso, addDays } from '../platform/calendar.ts';
 import { submitRecords, reviewRecords, correctRecord, deleteRecord, REVIEW_ACTIONS } from './records.ts';
+import { ReadCache } from '../platform/db/read-cache.ts';
 import { headlineFigures, timeSeries, filterSql, nonresponseTotals, type FlowFilters } from './summary.ts';
 import { importFlows, type ImportReport } from './import.ts';
 import { exportFlows } from './export.ts';
@@ -73,6 +74,8 @@ export const flowsCapability: Capability = {
   async routes(api, { db }) {
     await api.register(multipart, { limits: { fileSize: 2 * 1024 ** 3, files: 1 } });
     const jobs = new Map<string, ImportJob>();
+    // Dashboard figures, kept until the next change (only while `marz serve` follows changes).
+    const dashboards = new ReadCache();
 
     // ---- submissions
     api.post(
@@ -181,7 +184,8 @@ export const flowsCapability: Capability = {
     // ---- dashboards
     api.get('/api/v1/flows/summary', { schema: { tags: ['flows'], summary: 'DTM headline figures for a period and filters (from the daily summaries)', querystring: filterQuery, response: { 200: z.any() } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.read');
-      return headlineFigures(db, filters(req.query, p));
+      const f = filters(req.query, p);
+      return dashboards.get(db, `summary ${JSON.stringify(f)}`, () => headlineFigures(db, f));
     });
 
     api.get(
@@ -189,7 +193,9 @@ export const flowsCapability: Capability = {
       { schema: { tags: ['flows'], summary: 'Movements over time by day, week (from Saturday) or month (Jalali months with calendar=jalali)', querystring: filterQuery.extend({ interval: z.enum(['day', 'week', 'month']).default('day'), calendar: z.enum(['gregorian', 'jalali']).default('gregorian') }), response: { 200: z.any() } } },
       async (req) => {
         const p = requirePermission(req.principal, 'flows.read');
-        return timeSeries(db, filters(req.query, p), req.query.interval, req.query.calendar);
+        const f = filters(req.query, p);
+        const { interval, calendar } = req.query;
+        return dashboards.get(db, `series ${interval} ${calendar} ${JSON.stringify(f)}`, () => timeSeries(db, f, interval, calendar));
       },
     );
 
@@ -198,14 +204,14 @@ export const flowsCapability: Capability = {
       const f = filters(req.query, p);
       const params: unknown[] = [];
       const where = filterSql(f, params, { from: f.from, to: f.to });
-      return db.many(
+      return dashboards.get(db, `map ${JSON.stringify(f)}`, () => db.many(
         `SELECT m.code AS fmp, m.name_en, m.name_fa, m.province_code, m.lat, m.lon, m.capacity_per_day, m.alert_daily_above, m.alert_multiple, m.alert_window_days,
                 coalesce(s.individuals, 0) AS individuals, coalesce(s.groups, 0) AS groups
            FROM fmps m LEFT JOIN (SELECT fmp_code, sum(men + women + boys + girls) AS individuals, sum(groups) AS groups FROM flow_daily WHERE ${where} GROUP BY fmp_code) s ON s.fmp_code = m.code
           ${f.scope ? `WHERE m.province_code = ANY($${params.push(f.scope)}::text[])` : ''}
           ORDER BY individuals DESC, m.code`,
         params,
-      );
+      ));
     });
 
     // ---- alerts and thresholds

@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireLock, readLock } from './lock.ts';
+import { Changes, listenEmbedded, listenOnServer } from './changes.ts';
 
 // Dates stay strings ('YYYY-MM-DD'): a calendar date has no time zone to shift it.
 pg.types.setTypeParser(1082, (v) => v);
@@ -29,7 +30,16 @@ export class Database {
     private readonly onClose: () => Promise<void> = async () => {},
     /** The PGlite instance when this process owns the embedded database. */
     readonly pglite: PGlite | null = null,
+    /** Every change this process can see (for caches; see changes.ts). */
+    readonly changes: Changes = new Changes(),
   ) {}
+
+  /** Starts following changes made by other processes, so caches may be used; returns a stop function. */
+  watchChanges(): Promise<() => Promise<void>> {
+    if (this.pglite) return listenEmbedded(this.changes, this.pglite);
+    if (this.engine === 'postgresql') return listenOnServer(this.changes, (this.pool as any).options);
+    return Promise.resolve(async () => {}); // a command through the server's socket: no cache
+  }
 
   async query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
     if (this.engine === 'postgresql') return this.pool.query<R>(text, params as any[]);
@@ -62,6 +72,7 @@ export class Database {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
+      this.changes.bump();
       return result;
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
@@ -116,12 +127,13 @@ export async function openEmbeddedOwner(dataDir: string, command: string, share:
   const release = acquireLock(dataDir, command, socketDir);
   let pglite: PGlite | null = null;
   let socketServer: PGLiteSocketServer | null = null;
+  const changes = new Changes();
   try {
     pglite = await PGlite.create(join(dataDir, 'pgdata'), { postgresqlconf: embeddedSettings() });
     if (socketDir) {
       rmSync(socketDir, { recursive: true, force: true });
       mkdirSync(socketDir, { recursive: true, mode: 0o700 });
-      socketServer = new PGLiteSocketServer({ db: pglite, path: join(socketDir, '.s.PGSQL.5432') });
+      socketServer = new PGLiteSocketServer({ db: noteChanges(pglite, changes), path: join(socketDir, '.s.PGSQL.5432') });
       await socketServer.start();
     }
   } catch (e) {
@@ -141,7 +153,30 @@ export async function openEmbeddedOwner(dataDir: string, command: string, share:
       release();
     },
     owned,
+    changes,
   );
+}
+
+/**
+ * The embedded database as the socket server sees it: anything a command sends through the
+ * socket counts as a change once it has run (its notifications go to the command's connection,
+ * not to this process's listener).
+ */
+function noteChanges(pglite: PGlite, changes: Changes): PGlite {
+  return new Proxy(pglite, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      if (name !== 'exec' && name !== 'execProtocolRawStream') return value.bind(target);
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } finally {
+          changes.bump();
+        }
+      };
+    },
+  });
 }
 
 /**

@@ -1,0 +1,68 @@
+// Knowing that data changed, so that a cache of computed figures never serves what a commit has
+// made stale. A version number goes up on every change this process can see:
+//  - after every transaction this process commits (Database.tx), before its caller goes on;
+//  - on PostgreSQL, when another process commits a change: statement triggers on the tables the
+//    figures come from send NOTIFY marz_changed (delivered at commit), and a dedicated connection
+//    listens for it;
+//  - on the embedded database, after anything a command sends through the server's socket.
+// A cache may only be used while `reliable` (watching has started and the listening connection
+// is up); it keeps each value with the version it was computed under and uses it only while the
+// version has not moved.
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+
+export const CHANGES_CHANNEL = 'marz_changed';
+
+export class Changes {
+  version = 0;
+  reliable = false;
+  bump() {
+    this.version++;
+  }
+}
+
+/** Listens on PostgreSQL for changes committed by other processes; returns a stop function. */
+export async function listenOnServer(changes: Changes, config: pg.ClientConfig): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  const connect = async () => {
+    const c = new pg.Client(config);
+    c.on('notification', () => changes.bump());
+    const lost = () => {
+      changes.reliable = false;
+      changes.bump();
+      client = null;
+      c.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void connect().catch(lost), 1000);
+    };
+    c.on('error', lost);
+    c.on('end', () => client === c && lost());
+    await c.connect();
+    await c.query(`LISTEN ${CHANGES_CHANNEL}`);
+    client = c;
+    // Changes made while nobody listened are not known: everything cached before is dropped.
+    changes.bump();
+    changes.reliable = true;
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    changes.reliable = false;
+    const c = client;
+    client = null;
+    await c?.end().catch(() => {});
+  };
+}
+
+/** Listens on the embedded database (changes committed outside Database.tx). */
+export async function listenEmbedded(changes: Changes, pglite: PGlite): Promise<() => Promise<void>> {
+  const unlisten = await pglite.listen(CHANGES_CHANNEL, () => changes.bump());
+  changes.bump();
+  changes.reliable = true;
+  return async () => {
+    changes.reliable = false;
+    await unlisten().catch(() => {});
+  };
+}
