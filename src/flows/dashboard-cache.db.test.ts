@@ -82,3 +82,20 @@ test(`[${TEST_ENGINE}] the dashboard shows a record committed by another connect
   const map = (await t.as(admin)('GET', `/api/v1/flows/map?from=${day}&to=${day}&fmp=milak`)).json();
   assert.equal(Number(map.find((m: any) => m.fmp === 'milak').individuals), before + 7, 'the map too');
 });
+
+test(
+  `[${TEST_ENGINE}] a lost listening connection stops the cache until a new one listens`,
+  { skip: TEST_ENGINE === 'postgresql' ? false : 'needs PostgreSQL (the embedded database has no separate listening connection to lose)' },
+  async () => {
+    assert.equal(db.changes.reliable, true);
+    await elsewhere(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`, []);
+    await until(() => !db.changes.reliable, 'the loss is noticed');
+    const cache = new ReadCache();
+    let computed = 0;
+    await cache.get(db, 'k', async () => ++computed);
+    await cache.get(db, 'k', async () => ++computed);
+    assert.equal(computed, 2, 'nothing is cached meanwhile');
+    await until(() => db.changes.reliable, 'a new connection listens again within the retry');
+    assert.equal(Number((await db.one(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`))!.n), 1, 'one listener, not one per retry');
+  },
+);

@@ -21,31 +21,49 @@ export class Changes {
   }
 }
 
-/** Listens on PostgreSQL for changes committed by other processes; returns a stop function. */
+/**
+ * Listens on PostgreSQL for changes committed by other processes; returns a stop function. A lost
+ * connection makes the cache unreliable (so unused) until a new one listens, tried every second.
+ */
 export async function listenOnServer(changes: Changes, config: pg.ClientConfig): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
   let retry: NodeJS.Timeout | null = null;
   const connect = async () => {
     const c = new pg.Client(config);
-    c.on('notification', () => changes.bump());
+    let gone = false;
+    // Called once per connection, on its error, its end or a failed start.
     const lost = () => {
+      if (gone) return;
+      gone = true;
       changes.reliable = false;
       changes.bump();
-      client = null;
+      if (client === c) client = null;
       c.end().catch(() => {});
-      if (!stopped) retry = setTimeout(() => void connect().catch(lost), 1000);
+      if (!stopped) retry = setTimeout(() => void connect().catch(() => {}), 1000);
     };
+    c.on('notification', () => changes.bump());
     c.on('error', lost);
-    c.on('end', () => client === c && lost());
-    await c.connect();
-    await c.query(`LISTEN ${CHANGES_CHANNEL}`);
+    c.on('end', lost);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (e) {
+      lost();
+      throw e;
+    }
     client = c;
     // Changes made while nobody listened are not known: everything cached before is dropped.
     changes.bump();
     changes.reliable = true;
   };
-  await connect();
+  try {
+    await connect();
+  } catch (e) {
+    stopped = true; // the caller fails to start: no retries behind its back
+    if (retry) clearTimeout(retry);
+    throw e;
+  }
   return async () => {
     stopped = true;
     if (retry) clearTimeout(retry);
