@@ -2,12 +2,17 @@
 import { z } from 'zod';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
-import { requirePermission } from '../platform/auth/access.ts';
+import type { Principal } from '../platform/auth/access.ts';
+import { covers, type Target } from '../platform/auth/scope.ts';
 import { createUser, setAssignments, checkPasswordStrength } from '../platform/auth/identity.ts';
+import { addMessages } from '../platform/i18n/messages.ts';
+import { rolePermissions, checkGrant, checkManage, mayManage, userTarget, assignmentsOf, type GrantedAssignment } from './grants.ts';
 import { hashPassword } from '../platform/auth/passwords.ts';
 import { PERMISSIONS, ALL_PERMISSIONS } from '../platform/auth/permissions.ts';
 import { audit } from '../platform/audit.ts';
 import { normalisePersian, comparePersian } from '../platform/text.ts';
+
+addMessages(new URL('./locales/', import.meta.url));
 
 const code = z.string().trim().min(2).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _');
 const assignment = z.object({
@@ -41,24 +46,35 @@ const USERS_SQL = `
     FROM users u`;
 
 const toUser = (r: any) => ({ ...r, agency_id: r.agency_id == null ? null : Number(r.agency_id), created_at: new Date(r.created_at).toISOString() });
+const granted = (list: { role: string; agency_ids: number[]; provinces: string[] | null }[]): GrantedAssignment[] =>
+  list.map((a) => ({ role: a.role, agencyIds: a.agency_ids.map(Number), provinces: a.provinces }));
+/** The users a manager may see and manage: all of whose assignments they could have granted. */
+async function manageable(q: Parameters<typeof rolePermissions>[0], me: Principal, rows: any[]) {
+  const roles = await rolePermissions(q);
+  return rows.filter((u) => u.id === me.id || mayManage(me, roles, granted(u.assignments)));
+}
+
+/** Refuses (403 grant_exceeds) a role made of verbs the editor does not hold nationwide. */
+function checkVerbs(me: Principal, permissions: string[]) {
+  const missing = permissions.filter((p) => !covers(me, p, { provinces: null, agencies: 'all' }));
+  if (missing.length) throw new AppError('grant_exceeds', 403, { role: '', permission: missing[0] }, { missing });
+}
 
 export const adminCapability: Capability = {
   name: 'admin',
   routes(api, { db }) {
-    api.get('/api/v1/permissions', { schema: { tags: ['admin'], summary: 'The permission verbs roles are made of', response: { 200: z.array(z.object({ code: z.string(), description: z.string() })) } } }, async (req) => {
-      requirePermission(req.principal, 'roles.manage');
+    api.get('/api/v1/permissions', { config: { access: { permission: ['roles.manage', 'users.manage'] } }, schema: { tags: ['admin'], summary: 'The permission verbs roles are made of', response: { 200: z.array(z.object({ code: z.string(), description: z.string() })) } } }, async () => {
       return Object.entries(PERMISSIONS).map(([code, description]) => ({ code, description }));
     });
 
     // ---- users
-    api.get('/api/v1/users', { schema: { tags: ['admin'], summary: 'List users', response: { 200: z.array(userView) } } }, async (req) => {
-      requirePermission(req.principal, 'users.manage');
-      const rows = (await db.many(USERS_SQL + ' ORDER BY u.created_at')).map(toUser);
-      return rows.sort((a, b) => comparePersian(a.display_name, b.display_name));
+    api.get('/api/v1/users', { config: { access: { permission: 'users.manage', audit: 'user.list.read' } }, schema: { tags: ['admin'], summary: 'List the users the manager may manage (all of whose assignments they could grant)', response: { 200: z.array(userView) } } }, async (req) => {
+      const rows = await manageable(db, req.principal!, await db.many(USERS_SQL + ' ORDER BY u.created_at'));
+      return rows.map(toUser).sort((a, b) => comparePersian(a.display_name, b.display_name));
     });
 
-    api.get('/api/v1/users/:id', { schema: { tags: ['admin'], summary: 'One user', params: z.object({ id: z.uuid() }), response: { 200: userView } } }, async (req) => {
-      requirePermission(req.principal, 'users.manage');
+    api.get('/api/v1/users/:id', { config: { access: { permission: 'users.manage', resource: 'user', audit: 'user.read' } }, schema: { tags: ['admin'], summary: 'One user', params: z.object({ id: z.uuid() }), response: { 200: userView } } }, async (req) => {
+      checkManage(req.principal!, await rolePermissions(db), await assignmentsOf(db, req.params.id));
       const r = await db.one(USERS_SQL + ' WHERE u.id = $1', [req.params.id]);
       if (!r) throw notFound();
       return toUser(r);
@@ -67,6 +83,13 @@ export const adminCapability: Capability = {
     api.post(
       '/api/v1/users',
       {
+        config: {
+          access: {
+            permission: 'users.manage',
+            // The new user must lie wholly inside the manager's scope.
+            body: (b): Target => userTarget('', b.agency_id ?? null, granted(b.assignments ?? [])),
+          },
+        },
         schema: {
           tags: ['admin'],
           summary: 'Create a user with their role assignments',
@@ -83,10 +106,11 @@ export const adminCapability: Capability = {
         },
       },
       async (req, reply) => {
-        requirePermission(req.principal, 'users.manage');
         const b = req.body;
-        const id = await db.tx((c) =>
-          createUser(c, req.actor(), {
+        const id = await db.tx(async (c) => {
+          const roles = await rolePermissions(c);
+          for (const a of granted(b.assignments)) checkGrant(req.principal!, roles, a);
+          return createUser(c, req.actor(), {
             username: b.username,
             displayName: b.display_name,
             email: b.email ?? null,
@@ -94,8 +118,8 @@ export const adminCapability: Capability = {
             locale: b.locale,
             agencyId: b.agency_id ?? null,
             assignments: b.assignments.map((a) => ({ role: a.role, agencyIds: a.agency_ids, provinces: a.provinces })),
-          }),
-        );
+          });
+        });
         return reply.status(201).send({ id });
       },
     );
@@ -103,6 +127,15 @@ export const adminCapability: Capability = {
     api.patch(
       '/api/v1/users/:id',
       {
+        config: {
+          access: {
+            permission: 'users.manage',
+            resource: 'user',
+            // New assignments and a new agency must lie inside the manager's scope too.
+            body: (b, req): Target | null =>
+              b.assignments || b.agency_id !== undefined ? userTarget(String((req.params as any).id), b.agency_id ?? null, granted(b.assignments ?? [])) : null,
+          },
+        },
         schema: {
           tags: ['admin'],
           summary: 'Change a user (name, agency, active, password reset, role assignments)',
@@ -120,17 +153,21 @@ export const adminCapability: Capability = {
         },
       },
       async (req) => {
-        const me = requirePermission(req.principal, 'users.manage');
+        const me = req.principal!;
         const b = req.body;
         const self = req.params.id === me.id;
-        if (self && (b.active === false || (b.assignments && !b.assignments.some((a) => a.role === 'admin' && a.provinces === null)))) {
-          throw new AppError('self_lockout', 400);
-        }
+        if (self && b.active === false) throw new AppError('self_lockout', 400);
+        // Nobody changes their own role assignments (nor their own agency, which scopes sign-offs).
+        if (self && (b.assignments || b.agency_id !== undefined)) throw new AppError('own_assignments', 403);
         if (b.new_password !== undefined) checkPasswordStrength(b.new_password);
         const hashed = b.new_password !== undefined ? await hashPassword(b.new_password) : null;
         await db.tx(async (c) => {
           const found = await c.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [req.params.id]);
           if (!found.rowCount) throw notFound();
+          const roles = await rolePermissions(c);
+          // Managing someone (a password reset included) needs every verb they hold, where they hold it.
+          if (!self) checkManage(me, roles, await assignmentsOf(c, req.params.id));
+          for (const a of granted(b.assignments ?? [])) checkGrant(me, roles, a);
           if (b.agency_id != null && !(await c.query('SELECT 1 FROM agencies WHERE id = $1', [b.agency_id])).rowCount) throw new AppError('unknown_agency', 400, { id: b.agency_id });
           await c.query(
             `UPDATE users SET display_name = COALESCE($2, display_name),
@@ -156,16 +193,14 @@ export const adminCapability: Capability = {
     );
 
     // ---- agencies
-    api.get('/api/v1/agencies', { schema: { tags: ['admin'], summary: 'List agencies', response: { 200: z.array(agencyView) } } }, async (req) => {
-      if (!req.principal) throw new AppError('unauthenticated', 401);
+    api.get('/api/v1/agencies', { config: { access: { signedIn: true } }, schema: { tags: ['admin'], summary: 'List agencies', response: { 200: z.array(agencyView) } } }, async (req) => {
       const rows = await db.many('SELECT id, code, name_en, name_fa, kind FROM agencies');
       const key = req.locale === 'fa' ? 'name_fa' : 'name_en';
       return rows.map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => comparePersian(a[key], b[key]));
     });
 
     const agencyBody = z.object({ code, name_en: z.string().trim().min(1).max(200), name_fa: z.string().trim().min(1).max(200), kind: agencyKind });
-    api.post('/api/v1/agencies', { schema: { tags: ['admin'], summary: 'Create an agency', body: agencyBody, response: { 201: agencyView } } }, async (req, reply) => {
-      requirePermission(req.principal, 'agencies.manage');
+    api.post('/api/v1/agencies', { config: { access: { permission: 'agencies.manage', national: true } }, schema: { tags: ['admin'], summary: 'Create an agency', body: agencyBody, response: { 201: agencyView } } }, async (req, reply) => {
       const b = req.body;
       const row = await db.tx(async (c) => {
         if ((await c.query('SELECT 1 FROM agencies WHERE code = $1', [b.code])).rowCount) throw new AppError('code_taken', 409, { code: b.code });
@@ -178,9 +213,8 @@ export const adminCapability: Capability = {
 
     api.patch(
       '/api/v1/agencies/:id',
-      { schema: { tags: ['admin'], summary: 'Change an agency', params: z.object({ id: z.coerce.number().int() }), body: agencyBody.omit({ code: true }).partial(), response: { 200: agencyView } } },
+      { config: { access: { permission: 'agencies.manage', resource: 'agency', national: true } }, schema: { tags: ['admin'], summary: 'Change an agency', params: z.object({ id: z.coerce.number().int() }), body: agencyBody.omit({ code: true }).partial(), response: { 200: agencyView } } },
       async (req) => {
-        requirePermission(req.principal, 'agencies.manage');
         const b = req.body;
         const row = await db.tx(async (c) => {
           const r = (
@@ -198,15 +232,14 @@ export const adminCapability: Capability = {
     );
 
     // ---- roles
-    api.get('/api/v1/roles', { schema: { tags: ['admin'], summary: 'List roles', response: { 200: z.array(roleView) } } }, async (req) => {
-      if (!req.principal) throw new AppError('unauthenticated', 401);
+    api.get('/api/v1/roles', { config: { access: { signedIn: true } }, schema: { tags: ['admin'], summary: 'List roles', response: { 200: z.array(roleView) } } }, async () => {
       return (await db.many('SELECT id, code, name_en, name_fa, permissions, clearance, builtin FROM roles ORDER BY builtin DESC, code')).map((r) => ({ ...r, id: Number(r.id) }));
     });
 
     const roleBody = z.object({ code, name_en: z.string().trim().min(1).max(200), name_fa: z.string().trim().min(1).max(200), permissions: z.array(permission), clearance: clearance.default('internal') });
-    api.post('/api/v1/roles', { schema: { tags: ['admin'], summary: 'Create a role', body: roleBody, response: { 201: roleView } } }, async (req, reply) => {
-      requirePermission(req.principal, 'roles.manage');
+    api.post('/api/v1/roles', { config: { access: { permission: 'roles.manage', national: true } }, schema: { tags: ['admin'], summary: 'Create a role (only of verbs the editor holds nationwide)', body: roleBody, response: { 201: roleView } } }, async (req, reply) => {
       const b = req.body;
+      checkVerbs(req.principal!, b.permissions);
       const row = await db.tx(async (c) => {
         if ((await c.query('SELECT 1 FROM roles WHERE code = $1', [b.code])).rowCount) throw new AppError('code_taken', 409, { code: b.code });
         const r = (
@@ -226,14 +259,17 @@ export const adminCapability: Capability = {
 
     api.patch(
       '/api/v1/roles/:id',
-      { schema: { tags: ['admin'], summary: 'Change a role (not a built-in one)', params: z.object({ id: z.coerce.number().int() }), body: roleBody.omit({ code: true }).partial(), response: { 200: roleView } } },
+      { config: { access: { permission: 'roles.manage', resource: 'role', national: true } }, schema: { tags: ['admin'], summary: 'Change a role (not a built-in one, not one the editor holds, only of verbs the editor holds)', params: z.object({ id: z.coerce.number().int() }), body: roleBody.omit({ code: true }).partial(), response: { 200: roleView } } },
       async (req) => {
-        requirePermission(req.principal, 'roles.manage');
         const b = req.body;
+        const me = req.principal!;
         const row = await db.tx(async (c) => {
-          const cur = (await c.query('SELECT builtin FROM roles WHERE id = $1 FOR UPDATE', [req.params.id])).rows[0];
+          const cur = (await c.query('SELECT code, builtin, permissions FROM roles WHERE id = $1 FOR UPDATE', [req.params.id])).rows[0];
           if (!cur) throw notFound();
           if (cur.builtin) throw new AppError('builtin_role', 400);
+          if (me.assignments.some((a) => a.role === cur.code)) throw new AppError('own_role', 403);
+          checkVerbs(me, cur.permissions);
+          if (b.permissions) checkVerbs(me, b.permissions);
           const r = (
             await c.query(
               `UPDATE roles SET name_en = COALESCE($2, name_en), name_fa = COALESCE($3, name_fa), permissions = COALESCE($4, permissions), clearance = COALESCE($5, clearance)
@@ -252,9 +288,10 @@ export const adminCapability: Capability = {
     api.get(
       '/api/v1/audit',
       {
+        config: { access: { permission: 'audit.read', audit: 'audit.read' } },
         schema: {
           tags: ['admin'],
-          summary: 'The audit trail, newest first, with filters; page with before_id',
+          summary: 'The audit trail, newest first, with filters; page with before_id (outside nationwide scope: the entries of users wholly inside one\'s scope)',
           querystring: z.object({
             actor: z.string().optional(),
             action: z.string().optional(),
@@ -276,7 +313,7 @@ export const adminCapability: Capability = {
         },
       },
       async (req) => {
-        requirePermission(req.principal, 'audit.read');
+        const me = req.principal!;
         const q = req.query;
         const where: string[] = [];
         const params: unknown[] = [];
@@ -284,6 +321,12 @@ export const adminCapability: Capability = {
           params.push(v);
           where.push(sql.replace('?', `$${params.length}`));
         };
+        // Outside nationwide scope, only the entries of users wholly inside one's own scope.
+        if (!covers(me, 'audit.read', { provinces: null, agencies: 'all' })) {
+          const users = await db.many(USERS_SQL);
+          const ids = users.filter((u) => u.id === me.id || covers(me, 'audit.read', userTarget(u.id, u.agency_id == null ? null : Number(u.agency_id), granted(u.assignments)))).map((u) => u.id);
+          add('actor_id = ANY(?::uuid[])', ids);
+        }
         if (q.actor) add('actor_label ILIKE ?', `%${q.actor}%`);
         if (q.action) add('action LIKE ?', `${q.action}%`);
         if (q.subject_type) add('subject_type = ?', q.subject_type);

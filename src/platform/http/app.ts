@@ -123,6 +123,7 @@ export async function buildApp(ctx: AppContext, capabilities: Capability[], opts
     return reply.status(500).send({ error: { code: 'internal', message: t(locale, 'errors.internal', { requestId: req.id }) } });
   });
 
+  (await import('../auth/scope.ts')).installAccess(app, ctx.db); // route access declarations (config.access), checked in one place
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.get('/api/health', { schema: { tags: ['platform'], summary: 'Health of the server and its database' } }, async () => {
     await ctx.db.query('SELECT 1');
