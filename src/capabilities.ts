@@ -5,5 +5,7 @@ import { adminCapability } from './admin/routes.ts';
 import { placesCapability } from './places/routes.ts';
 import { flowsCapability } from './flows/routes.ts';
 import { governanceCapability } from './governance/routes.ts';
+import { capacityCapability } from './capacity/routes.ts';
+import { collectCapability } from './collect/routes.ts';
 
-export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability];
+export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, collectCapability];

@@ -10,6 +10,7 @@ import { backup, restore } from '../platform/db/backup.ts';
 import { cliActor } from '../platform/audit.ts';
 import { importCommand, exportCommand, flowsCommand, demoCommand } from '../flows/cli.ts';
 import { governanceCommand } from '../governance/cli.ts';
+import { trainingImportCommand } from '../capacity/cli.ts';
 
 export interface Command {
   usage?: string;
@@ -40,8 +41,8 @@ async function askPassword(prompt: string): Promise<string> {
 
 export const commands: Record<string, Command> = {
   import: {
-    usage: '  import flows FILE [--mapping NAME|FILE.json] [--dry-run]\n                             import FMR records (CSV/XLSX, Marz format or a mapped Kobo/ODK export)',
-    run: (args, config) => importCommand(args, config, withDatabase),
+    usage: '  import flows FILE [--mapping NAME|FILE.json] [--dry-run]\n                             import FMR records (CSV/XLSX, Marz format or a mapped Kobo/ODK export)\n  import training-participants FILE --training CODE [--title "…"] [--dry-run]\n                             import an attendance sheet into a training (created when missing)',
+    run: (args, config) => (args[0] === 'training-participants' ? trainingImportCommand(args, config, withDatabase) : importCommand(args, config, withDatabase)),
   },
   export: {
     usage: '  export flows FILE.csv|.xlsx [--from D] [--to D] [--fmp CODE] [--daily] [--hxl] [--lang fa]\n                             export FMR records or daily aggregates',

@@ -17,6 +17,10 @@ export const PERMISSIONS = {
   'governance.signoff': 'Sign off or object to an assessment for one\'s agency',
   'governance.approve': 'Approve and publish assessments for the government',
   'governance.manage': 'Manage frameworks and coordination structures',
+  'capacity.read': 'Read trainings and their participants (personal data, within one\'s provinces and agencies)',
+  'capacity.manage': 'Create trainings, import attendance sheets, record tests, evaluations and certificates',
+  'provinces.read': 'Read province profiles, provincial needs and internal mobility',
+  'provinces.manage': 'Edit provincial needs assessments and internal mobility figures',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -39,7 +43,8 @@ export const BUILTIN_ROLES: { code: string; name_en: string; name_fa: string; pe
     permissions: ['flows.read', 'flows.export', 'governance.read', 'governance.edit', 'governance.signoff'],
     clearance: 'internal',
   },
-  { code: 'viewer', name_en: 'Viewer', name_fa: 'بیننده', permissions: ['flows.read', 'governance.read'], clearance: 'internal' },
+  { code: 'viewer', name_en: 'Viewer', name_fa: 'بیننده', permissions: ['flows.read', 'governance.read', 'provinces.read'], clearance: 'internal' },
+  { code: 'capacity_officer', name_en: 'Capacity and provinces officer', name_fa: 'کارشناس ظرفیت‌سازی و استان‌ها', permissions: ['capacity.read', 'capacity.manage', 'provinces.read', 'provinces.manage'], clearance: 'restricted' },
 ];
 
 export const BUILTIN_AGENCIES = [
