@@ -88,3 +88,27 @@ test(`[${TEST_ENGINE}] boundaries are served locally as GeoJSON with 31 province
   const codes = new Set(r.json().features.map((f: any) => f.properties.iso_3166_2));
   assert.equal(codes.size, 31);
 });
+
+test(`[${TEST_ENGINE}] places.manage is province-scoped: an IR-09 data officer neither closes, creates nor moves anything in IR-11`, async () => {
+  const officer = await t.user([{ role: 'data_officer', provinces: ['IR-09'] }]);
+  const as = t.as(officer);
+  const before = await db.one(`SELECT closed_on FROM fmps WHERE code = 'milak'`);
+  assert.equal((await as('PATCH', '/api/v1/places/fmps/milak', { closed_on: '2025-01-01' })).statusCode, 403);
+  assert.deepEqual(await db.one(`SELECT closed_on FROM fmps WHERE code = 'milak'`), before);
+  assert.equal((await as('POST', '/api/v1/places/fmps', { code: 'zahedan-x', name_en: 'Z', name_fa: 'ز', province_code: 'IR-11' })).statusCode, 403);
+  assert.equal((await as('POST', '/api/v1/places/fmps', { code: 'milak-x', name_en: 'M', name_fa: 'م', point_of_entry_id: 'milak' })).statusCode, 403, 'province of the crossing');
+  assert.equal((await db.one(`SELECT count(*) AS n FROM fmps WHERE code IN ('zahedan-x', 'milak-x')`))!.n, 0);
+  const poe = await db.one(`SELECT lat FROM points_of_entry WHERE id = 'milak'`);
+  assert.equal((await as('PATCH', '/api/v1/places/points-of-entry/milak', { lat: 31.2 })).statusCode, 403);
+  assert.deepEqual(await db.one(`SELECT lat FROM points_of_entry WHERE id = 'milak'`), poe);
+  assert.ok(Number((await db.one(`SELECT count(*) AS n FROM audit_log WHERE action = 'access.denied' AND actor_id = $1 AND subject_id = 'milak'`, [officer.id]))!.n) >= 2, 'denials are audited');
+  // Inside their province they may.
+  assert.equal((await as('POST', '/api/v1/places/fmps', { code: 'sarakhs-x', name_en: 'S', name_fa: 'س', province_code: 'IR-09' })).statusCode, 201);
+  assert.equal((await as('PATCH', '/api/v1/places/points-of-entry/dogharoun', { coord_method: 'checked on site' })).statusCode, 200);
+  // Choice lists: only the FMPs and provinces they may use.
+  const fmps = (await as('GET', '/api/v1/places/fmps?usable_for=places.manage')).json();
+  assert.ok(fmps.length > 0 && fmps.every((f: any) => f.province_code === 'IR-09'));
+  assert.deepEqual((await as('GET', '/api/v1/places/provinces?usable_for=places.manage')).json().map((p: any) => p.code), ['IR-09']);
+  assert.equal((await as('GET', '/api/v1/places/provinces?usable_for=audit.read')).json().length, 0);
+  assert.equal((await as('GET', '/api/v1/places/provinces')).json().length, 31, 'reference data stays whole');
+});

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
-import { requirePermission } from '../platform/auth/access.ts';
+import { scopeOf } from '../platform/auth/access.ts';
+import { defineResource, type Touches } from '../platform/auth/scope.ts';
+import { PERMISSIONS } from '../platform/auth/permissions.ts';
 import { audit } from '../platform/audit.ts';
 import { normalisePersian, comparePersian } from '../platform/text.ts';
 
@@ -66,16 +68,39 @@ function sortByName<T extends { name_en: string; name_fa: string }>(rows: T[], l
 }
 const iso = (d: any) => (d ? new Date(d).toISOString() : null);
 
+// Points of entry and FMPs belong to their province: places.manage is checked there.
+defineResource('point_of_entry', async (q, params) => {
+  const r = params.id && params.id.length <= 200 ? (await q.query('SELECT province_code FROM points_of_entry WHERE id = $1', [params.id])).rows[0] : null;
+  return r ? { provinces: [r.province_code], type: 'point_of_entry', id: params.id } : null;
+});
+defineResource('fmp', async (q, params) => {
+  const r = params.code && params.code.length <= 200 ? (await q.query('SELECT province_code FROM fmps WHERE code = $1', [params.code])).rows[0] : null;
+  return r ? { provinces: [r.province_code], type: 'fmp', id: params.code } : null;
+});
+
+const PUBLIC: { access: Touches } = { access: { public: true } };
+/** Choice lists: ?usable_for=<permission> keeps only the provinces where the signed-in user holds it. */
+const usableFor = z.object({ usable_for: z.enum(Object.keys(PERMISSIONS) as [string, ...string[]]).optional().describe('only what the signed-in user may use with this permission (for choice lists)') });
+function usableProvinces(req: { principal: any; query: unknown }): string[] | null | undefined {
+  const perm = (req.query as { usable_for?: string }).usable_for;
+  if (!perm) return undefined;
+  if (!req.principal) return [];
+  const s = scopeOf(req.principal, perm);
+  return s.allProvinces ? null : s.provinces;
+}
+
 export const placesCapability: Capability = {
   name: 'places',
   routes(api, { db }) {
-    api.get('/api/v1/places/provinces', { schema: { tags: ['places'], summary: "Iran's 31 provinces (ISO 3166-2:IR codes IR-00…IR-30)", response: { 200: z.array(province) } } }, async () =>
-      db.many('SELECT * FROM provinces ORDER BY code'),
-    );
+    api.get('/api/v1/places/provinces', { config: PUBLIC, schema: { tags: ['places'], summary: "Iran's 31 provinces (ISO 3166-2:IR codes IR-00…IR-30)", querystring: usableFor, response: { 200: z.array(province) } } }, async (req) => {
+      const only = usableProvinces(req);
+      return only === undefined || only === null ? db.many('SELECT * FROM provinces ORDER BY code') : db.many('SELECT * FROM provinces WHERE code = ANY($1::text[]) ORDER BY code', [only]);
+    });
 
     api.get(
       '/api/v1/places/provinces/:code',
       {
+        config: PUBLIC,
         schema: {
           tags: ['places'],
           summary: 'One province with its points of entry, FMPs and neighbours',
@@ -95,13 +120,13 @@ export const placesCapability: Capability = {
       },
     );
 
-    api.get('/api/v1/places/countries', { schema: { tags: ['places'], summary: 'Neighbouring and littoral states', response: { 200: z.array(country) } } }, async (req) =>
+    api.get('/api/v1/places/countries', { config: PUBLIC, schema: { tags: ['places'], summary: 'Neighbouring and littoral states', response: { 200: z.array(country) } } }, async (req) =>
       sortByName(await db.many('SELECT * FROM countries'), req.locale),
     );
 
     api.get(
       '/api/v1/places/points-of-entry',
-      { schema: { tags: ['places'], summary: 'Land crossings, airports and seaports', querystring: z.object({ kind: z.enum(['land', 'air', 'sea']).optional(), province: z.string().optional() }), response: { 200: z.array(poe) } } },
+      { config: PUBLIC, schema: { tags: ['places'], summary: 'Land crossings, airports and seaports', querystring: z.object({ kind: z.enum(['land', 'air', 'sea']).optional(), province: z.string().optional() }), response: { 200: z.array(poe) } } },
       async (req) => {
         const params: unknown[] = [];
         const where: string[] = [];
@@ -118,7 +143,7 @@ export const placesCapability: Capability = {
       },
     );
 
-    api.get('/api/v1/places/points-of-entry/:id', { schema: { tags: ['places'], summary: 'One point of entry', params: z.object({ id: z.string() }), response: { 200: poe.extend({ fmps: z.array(fmp) }) } } }, async (req) => {
+    api.get('/api/v1/places/points-of-entry/:id', { config: PUBLIC, schema: { tags: ['places'], summary: 'One point of entry', params: z.object({ id: z.string() }), response: { 200: poe.extend({ fmps: z.array(fmp) }) } } }, async (req) => {
       const p = await db.one('SELECT * FROM points_of_entry WHERE id = $1', [req.params.id]);
       if (!p) throw notFound();
       return { ...p, updated_at: iso(p.updated_at), fmps: await db.many(FMP_SQL + ' WHERE point_of_entry_id = $1 ORDER BY code', [p.id]) };
@@ -127,6 +152,7 @@ export const placesCapability: Capability = {
     api.patch(
       '/api/v1/places/points-of-entry/:id',
       {
+        config: { access: { permission: 'places.manage', resource: 'point_of_entry' } },
         schema: {
           tags: ['places'],
           summary: 'Correct the coordinates (or names) of a point of entry',
@@ -136,7 +162,6 @@ export const placesCapability: Capability = {
         },
       },
       async (req) => {
-        requirePermission(req.principal, 'places.manage');
         const b = req.body;
         const row = await db.tx(async (c) => {
           const before = (await c.query('SELECT lat, lon, name_en, name_fa FROM points_of_entry WHERE id = $1 FOR UPDATE', [req.params.id])).rows[0];
@@ -156,7 +181,10 @@ export const placesCapability: Capability = {
       },
     );
 
-    api.get('/api/v1/places/fmps', { schema: { tags: ['places'], summary: 'Flow monitoring points', response: { 200: z.array(fmp) } } }, async (req) => sortByName(await db.many(FMP_SQL), req.locale));
+    api.get('/api/v1/places/fmps', { config: PUBLIC, schema: { tags: ['places'], summary: 'Flow monitoring points', querystring: usableFor, response: { 200: z.array(fmp) } } }, async (req) => {
+      const only = usableProvinces(req);
+      return sortByName(only === undefined || only === null ? await db.many(FMP_SQL) : await db.many(FMP_SQL + ' WHERE province_code = ANY($1::text[])', [only]), req.locale);
+    });
 
     const fmpBody = z.object({
       code: z.string().trim().min(2).max(64).regex(/^[a-z0-9][a-z0-9_-]*$/),
@@ -169,8 +197,20 @@ export const placesCapability: Capability = {
       opened_on: z.iso.date().nullable().optional(),
       closed_on: z.iso.date().nullable().optional(),
     });
-    api.post('/api/v1/places/fmps', { schema: { tags: ['places'], summary: 'Add a flow monitoring point at a point of entry or a place in a province', body: fmpBody, response: { 201: fmp } } }, async (req, reply) => {
-      requirePermission(req.principal, 'places.manage');
+    const fmpProvince = async (b: { point_of_entry_id?: string | null; province_code?: string }) => {
+      if (b.province_code) return b.province_code;
+      if (!b.point_of_entry_id) return null;
+      return ((await db.one('SELECT province_code FROM points_of_entry WHERE id = $1', [b.point_of_entry_id])) as any)?.province_code ?? null;
+    };
+    const createFmp: Touches = {
+      permission: 'places.manage',
+      // The FMP's province: given, or that of its point of entry.
+      body: async (b) => {
+        const pr = await fmpProvince(b);
+        return pr ? { provinces: [pr], type: 'fmp', id: b.code } : null;
+      },
+    };
+    api.post('/api/v1/places/fmps', { config: { access: createFmp }, schema: { tags: ['places'], summary: 'Add a flow monitoring point at a point of entry or a place in a province', body: fmpBody, response: { 201: fmp } } }, async (req, reply) => {
       const b = req.body;
       const row = await db.tx(async (c) => {
         if ((await c.query('SELECT 1 FROM fmps WHERE code = $1', [b.code])).rowCount) throw new AppError('code_taken', 409, { code: b.code });
@@ -197,9 +237,8 @@ export const placesCapability: Capability = {
 
     api.patch(
       '/api/v1/places/fmps/:code',
-      { schema: { tags: ['places'], summary: 'Rename, move, open or close a flow monitoring point', params: z.object({ code: z.string() }), body: fmpBody.omit({ code: true, point_of_entry_id: true, province_code: true }).partial(), response: { 200: fmp } } },
+      { config: { access: { permission: 'places.manage', resource: 'fmp' } }, schema: { tags: ['places'], summary: 'Rename, move, open or close a flow monitoring point', params: z.object({ code: z.string() }), body: fmpBody.omit({ code: true, point_of_entry_id: true, province_code: true }).partial(), response: { 200: fmp } } },
       async (req) => {
-        requirePermission(req.principal, 'places.manage');
         const b = req.body;
         return db.tx(async (c) => {
           const before = (await c.query('SELECT * FROM fmps WHERE code = $1 FOR UPDATE', [req.params.code])).rows[0];
@@ -218,10 +257,10 @@ export const placesCapability: Capability = {
       },
     );
 
-    api.get('/api/v1/places/geo/provinces.geojson', { schema: { tags: ['places'], summary: 'Province boundaries (Natural Earth, public domain) as GeoJSON' } }, async (_req, reply) =>
+    api.get('/api/v1/places/geo/provinces.geojson', { config: PUBLIC, schema: { tags: ['places'], summary: 'Province boundaries (Natural Earth, public domain) as GeoJSON' } }, async (_req, reply) =>
       reply.header('content-type', 'application/geo+json').header('cache-control', 'public, max-age=86400').send(GEOJSON.provinces),
     );
-    api.get('/api/v1/places/geo/countries.geojson', { schema: { tags: ['places'], summary: 'Iran and neighbouring countries (Natural Earth, public domain) as GeoJSON' } }, async (_req, reply) =>
+    api.get('/api/v1/places/geo/countries.geojson', { config: PUBLIC, schema: { tags: ['places'], summary: 'Iran and neighbouring countries (Natural Earth, public domain) as GeoJSON' } }, async (_req, reply) =>
       reply.header('content-type', 'application/geo+json').header('cache-control', 'public, max-age=86400').send(GEOJSON.countries),
     );
   },
