@@ -8,6 +8,7 @@ import type { Database } from '../platform/db/database.ts';
 import { cliActor } from '../platform/audit.ts';
 import { parseDate, todayIso, addDays } from '../platform/calendar.ts';
 import { importFlows } from './import.ts';
+import { RefusedRows, writeRefusedRows } from './refused.ts';
 import { exportFlows } from './export.ts';
 import { headlineFigures, type FlowFilters } from './summary.ts';
 import { parseMapping, type Mapping } from './mapping.ts';
@@ -33,11 +34,16 @@ async function resolveMapping(db: Database, nameOrPath: string | undefined): Pro
 }
 
 export async function importCommand(args: string[], config: Config, withDatabase: WithDb): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { mapping: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
-  if (positionals[0] !== 'flows' || !positionals[1]) {
-    console.error('Usage: marz import flows FILE [--mapping NAME|FILE.json] [--dry-run]');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { mapping: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'skip-invalid': { type: 'boolean', default: false }, lang: { type: 'string', default: 'en' }, quiet: { type: 'boolean', default: false } },
+  });
+  if (positionals[0] !== 'flows' || !positionals[1] || (values.lang !== 'en' && values.lang !== 'fa')) {
+    console.error('Usage: marz import flows FILE [--mapping NAME|FILE.json] [--dry-run] [--skip-invalid] [--lang en|fa]');
     return 2;
   }
+  const lang = values.lang as 'en' | 'fa';
   const path = positionals[1];
   if (!existsSync(path)) {
     console.error(`marz: no such file: ${path}`);
@@ -49,11 +55,13 @@ export async function importCommand(args: string[], config: Config, withDatabase
     const bar = new cliProgress.SingleBar({ format: 'Importing |{bar}| {percentage}% · {rows} rows · {eta_formatted} left', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic);
     let started = false;
     let lastLine = 0;
+    const refused = new RefusedRows();
     const report = await importFlows(db, {
       path,
       mapping,
       mappingName: values.mapping ?? null,
       dryRun: values['dry-run'],
+      skipInvalid: values['skip-invalid'],
       actor: cliActor('marz import flows'),
       principal: null,
       onProgress: ({ bytes, totalBytes, rows }) => {
@@ -66,14 +74,27 @@ export async function importCommand(args: string[], config: Config, withDatabase
           console.error(`… ${rows} rows (${Math.round((bytes / Math.max(totalBytes, 1)) * 100)}%)`);
         }
       },
-      onProblem: (p) => console.error(`${p.file}:${p.row ?? '-'}  ${p.column ?? '-'}  ${JSON.stringify(p.value ?? '')}  ${p.code}: ${p.message_en}`),
+      onProblem: (p) => {
+        if (values['skip-invalid']) refused.add(p);
+        console.error(`${p.file}:${p.row ?? '-'}  ${p.column ?? '-'}  ${JSON.stringify(p.value ?? '')}  ${p.code}: ${lang === 'fa' ? p.message_fa : p.message_en}`);
+      },
     });
     if (started) bar.stop();
-    const summary = { file: report.file, dry_run: report.dry_run, ok: report.ok, rows: report.rows, added: report.added, already_present: report.present, problems: report.problem_count };
+    let errorsFile: string | null = null;
+    if (values['skip-invalid'] && report.ok && report.refused > 0) {
+      errorsFile = `${path}.errors.csv`;
+      await writeRefusedRows(path, refused, lang, createWriteStream(errorsFile));
+    }
+    const summary = { file: report.file, dry_run: report.dry_run, ok: report.ok, rows: report.rows, added: report.added, already_present: report.present, refused: report.refused, problems: report.problem_count, errors_file: errorsFile };
     if (report.ok) {
-      console.log(report.dry_run ? `Dry run: ${report.rows} rows are valid; ${report.added} would be added, ${report.present} are already present. Nothing was written.` : `Imported ${report.file}: ${report.rows} rows, ${report.added} added, ${report.present} already present.`);
+      const refusedLine = report.refused ? ` ${report.refused} refused (written with their problems to ${errorsFile}).` : '';
+      console.log(
+        report.dry_run
+          ? `Dry run: ${report.rows - report.refused} of ${report.rows} rows are valid; ${report.added} would be added, ${report.present} are already present.${report.refused ? ` ${report.refused} would be refused (see ${errorsFile}).` : ''} Nothing was written.`
+          : `Imported ${report.file}: ${report.rows} rows, ${report.added} added, ${report.present} already present.${refusedLine}`,
+      );
     } else {
-      console.error(`Refused ${report.file}: ${report.problem_count} problem(s) in ${report.rows} rows; nothing was written.`);
+      console.error(`Refused ${report.file}: ${report.problem_count} problem(s) in ${report.rows} rows; nothing was written.${values['skip-invalid'] ? '' : ' (--skip-invalid imports the valid rows and writes the others to FILE.errors.csv.)'}`);
     }
     console.log(JSON.stringify(summary));
     return report.ok ? 0 : 1;
@@ -84,17 +105,17 @@ export async function exportCommand(args: string[], config: Config, withDatabase
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, fmp: { type: 'string' }, daily: { type: 'boolean', default: false }, hxl: { type: 'boolean', default: false }, lang: { type: 'string', default: 'en' }, 'approved-only': { type: 'boolean', default: false } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, fmp: { type: 'string' }, daily: { type: 'boolean', default: false }, hxl: { type: 'boolean', default: false }, lang: { type: 'string', default: 'en' }, labels: { type: 'boolean', default: false }, 'approved-only': { type: 'boolean', default: false } },
   });
   if (positionals[0] !== 'flows' || !positionals[1] || !/\.(csv|xlsx)$/i.test(positionals[1])) {
-    console.error('Usage: marz export flows FILE.csv|FILE.xlsx [--from DATE] [--to DATE] [--fmp CODE] [--daily] [--hxl] [--lang en|fa] [--approved-only]');
+    console.error('Usage: marz export flows FILE.csv|FILE.xlsx [--from DATE] [--to DATE] [--fmp CODE] [--daily] [--hxl] [--lang en|fa] [--labels] [--approved-only]');
     return 2;
   }
   const file = positionals[1];
   return withDatabase(config, 'export', async (db) => {
     const filters: FlowFilters = { from: dateArg('from', values.from, '2000-01-01'), to: dateArg('to', values.to, todayIso()), fmps: values.fmp?.split(','), approvedOnly: values['approved-only'], scope: null };
     const started = performance.now();
-    await pipeline(exportFlows(db, values.daily ? 'daily' : 'records', { format: /\.xlsx$/i.test(file) ? 'xlsx' : 'csv', hxl: values.hxl, lang: values.lang === 'fa' ? 'fa' : 'en', filters }), createWriteStream(file));
+    await pipeline(exportFlows(db, values.daily ? 'daily' : 'records', { format: /\.xlsx$/i.test(file) ? 'xlsx' : 'csv', hxl: values.hxl, lang: values.lang === 'fa' ? 'fa' : 'en', labels: values.labels, filters }), createWriteStream(file));
     console.log(`Wrote ${file} in ${Math.round(performance.now() - started)} ms.`);
     return 0;
   });

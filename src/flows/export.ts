@@ -14,13 +14,19 @@ import { stringify } from 'csv-stringify';
 import type pg from 'pg';
 import type { Database } from '../platform/db/database.ts';
 import { formatJalali } from '../platform/calendar.ts';
-import { fmrHeader, fmrHxlRow, fmrLabels } from './format.ts';
+import { fmrHeader, fmrHxlRow, fmrLabels, neutraliseCell, valueLabel, STATUS_COLUMN } from './format.ts';
 import { filterSql, type FlowFilters } from './summary.ts';
 
 export interface ExportOptions {
   format: 'csv' | 'xlsx';
   hxl: boolean;
   lang: 'en' | 'fa';
+  /**
+   * Write value labels in `lang` instead of codes (direction, deported, transport, reasons,
+   * countries, review status) and the column labels as the header (issue 12.3). Marz imports
+   * such files back.
+   */
+  labels?: boolean;
   filters: FlowFilters;
 }
 
@@ -89,6 +95,7 @@ function recordsTable(db: Database, o: ExportOptions): Table {
   const header = [...fmrHeader('all'), 'status'];
   const jalali = o.lang === 'fa';
   const DATE = header.indexOf('date');
+  const labelled = o.labels ? header.map((h, i) => [h, i] as const).filter(([h]) => LABELLED.has(h)) : [];
   async function* batches() {
     for await (const rows of cursor(db, sql, params, 'array', o.format === 'xlsx' ? XLSX_FETCH : FETCH)) {
       const out: string[][] = new Array(rows.length);
@@ -96,13 +103,17 @@ function recordsTable(db: Database, o: ExportOptions): Table {
         const r = JSON.parse(rows[k][0]) as (string | null)[];
         for (let i = 0; i < r.length; i++) if (r[i] === null) r[i] = '';
         if (jalali) r[DATE] = formatJalali(r[DATE]!, { digits: 'latn' });
+        for (const [h, i] of labelled) r[i] = valueLabel(h, r[i]!, o.lang);
         out[k] = r as string[];
       }
       yield out;
     }
   }
-  return { header, labels: [...fmrLabels(o.lang, 'all'), o.lang === 'fa' ? 'وضعیت بازبینی' : 'Review status'], hxl: [...fmrHxlRow('all'), '#status+review'], batches: batches() };
+  return { header, labels: [...fmrLabels(o.lang, 'all'), STATUS_COLUMN.label[o.lang]], hxl: [...fmrHxlRow('all'), STATUS_COLUMN.hxl], batches: batches() };
 }
+
+/** Columns whose codes become labels in an export with labels. */
+const LABELLED = new Set(['direction', 'deported', 'transport', 'reasons', 'nationality', 'origin_country', 'destination_country', 'status']);
 
 const DAILY_COLUMNS: [string, string, string, string][] = [
   ['date', '#date', 'Date', 'تاریخ'],
@@ -136,7 +147,9 @@ function dailyTable(db: Database, o: ExportOptions): Table {
                 ORDER BY day, fmp_code, direction, nationality, deported`;
   async function* batches() {
     for await (const rows of cursor(db, sql, params)) {
-      yield rows.map((r) => DAILY_COLUMNS.map(([k]) => (k === 'date' && o.lang === 'fa' ? formatJalali(r.date, { digits: 'latn' }) : String(r[k]))));
+      yield rows.map((r) =>
+        DAILY_COLUMNS.map(([k]) => (k === 'date' && o.lang === 'fa' ? formatJalali(r.date, { digits: 'latn' }) : o.labels && LABELLED.has(k) ? valueLabel(k, String(r[k]), o.lang) : String(r[k]))),
+      );
     }
   }
   return { header: DAILY_COLUMNS.map((c) => c[0]), labels: DAILY_COLUMNS.map((c) => (o.lang === 'fa' ? c[3] : c[2])), hxl: DAILY_COLUMNS.map((c) => c[1]), batches: batches() };
@@ -144,7 +157,7 @@ function dailyTable(db: Database, o: ExportOptions): Table {
 
 /** The export as a byte stream; `what` is the records or their daily aggregates. */
 export function exportFlows(db: Database, what: 'records' | 'daily', o: ExportOptions): Readable {
-  if (what === 'records' && o.lang === 'en') {
+  if (what === 'records' && o.lang === 'en' && !o.labels) {
     // Formatted by the database (see the top of this file).
     if (o.format === 'csv') return recordsCsvFast(db, o);
     // On a PostgreSQL server the XML is built by the server, in parallel with the compression
@@ -152,20 +165,27 @@ export function exportFlows(db: Database, what: 'records' | 'daily', o: ExportOp
     if (db.engine === 'postgresql' && !db.pglite) return xlsxStream(null, [...fmrHeader('all'), 'status'], o, db);
   }
   const table = what === 'records' ? recordsTable(db, o) : dailyTable(db, o);
-  // Canonical column names head the file (so it imports back as is); Persian files put the
-  // Persian labels first for people, and the canonical names are kept in the HXL row's place.
-  const headerRow = o.lang === 'fa' ? table.labels : table.header;
+  // Canonical column names head the file; Persian files and files with labels put the column
+  // labels first for people. Marz imports all of them back (by the canonical names, the HXL
+  // row or the labels in either language).
+  const headerRow = o.lang === 'fa' || o.labels ? table.labels : table.header;
   return o.format === 'csv' ? csvStream(table, headerRow, o.hxl) : xlsxStream(table, headerRow, o);
 }
 
 function csvStream(table: Table, headerRow: string[], hxl: boolean): Readable {
   const out = stringify({ bom: true, record_delimiter: '\r\n' });
+  // Text cells are neutralised against formula injection; numeric columns are left as numbers.
+  const text = table.header.map((h, i) => [h, i] as const).filter(([h]) => !NUMERIC.has(h)).map(([, i]) => i);
   (async () => {
     const write = (row: string[]) => (out.write(row) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
     try {
       await write(headerRow);
       if (hxl) await write(table.hxl);
-      for await (const batch of table.batches) for (const row of batch) await write(row);
+      for await (const batch of table.batches)
+        for (const row of batch) {
+          for (const i of text) row[i] = neutraliseCell(row[i]!);
+          await write(row);
+        }
       out.end();
     } catch (e) {
       out.destroy(e as Error);
@@ -218,10 +238,19 @@ const CSV_COLUMNS = [
 /** Columns whose values are codes or numbers that never need quoting. */
 const PLAIN = new Set(['id::text', 'fmp_code', "to_char(observed_on, 'YYYY-MM-DD')", 'direction', 'nationality', 'men::text', 'women::text', 'boys::text', 'girls::text', 'deported', "to_char(observed_time, 'HH24:MI')", 'origin_country', 'destination_country', 'uasc::text', 'pregnant_lactating::text', 'elderly::text', 'disabled::text', 'medical::text', 'status']);
 
-const sqlCsvCell = (e: string) =>
-  PLAIN.has(e)
-    ? `coalesce(${e}, '')`
-    : `coalesce(CASE WHEN strpos(${e}, ',') > 0 OR strpos(${e}, '"') > 0 OR strpos(${e}, E'\\r') > 0 OR strpos(${e}, E'\\n') > 0 THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END, '')`;
+/**
+ * A free-text column neutralised against formula injection as neutraliseCell does (a quote in
+ * front of a cell that begins, after any quotes, with = + - @ tab or carriage return).
+ */
+const neutraliseSql = (e: string) => (PLAIN.has(e) ? e : `CASE WHEN ${e} ~ '^''*[-=+@\t\r]' AND ${e} !~ '^[-+]?[0-9]+([.][0-9]+)?$' THEN '''' || ${e} ELSE ${e} END`);
+/** CSV_COLUMNS as written to a CSV file (text columns neutralised). */
+const CSV_TEXT_COLUMNS = CSV_COLUMNS.map(neutraliseSql);
+
+const sqlCsvCell = (c: string) => {
+  if (PLAIN.has(c)) return `coalesce(${c}, '')`;
+  const e = neutraliseSql(c);
+  return `coalesce(CASE WHEN strpos(${e}, ',') > 0 OR strpos(${e}, '"') > 0 OR strpos(${e}, E'\\r') > 0 OR strpos(${e}, E'\\n') > 0 THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END, '')`;
+};
 
 function recordsCsvFast(db: Database, o: ExportOptions): Readable {
   const out = new PassThrough();
@@ -250,7 +279,7 @@ function recordsCsvFast(db: Database, o: ExportOptions): Readable {
 
 /** COPY … TO STDOUT (FORMAT csv) of the records into `out`, with \r\n line ends. */
 async function copyRecords(db: Database, o: ExportOptions, out: PassThrough) {
-  const { sql, params } = recordsQuery(o, CSV_COLUMNS.join(', '));
+  const { sql, params } = recordsQuery(o, CSV_TEXT_COLUMNS.join(', '));
   const client = await db.pool.connect();
   try {
     await client.query('BEGIN READ ONLY');

@@ -78,3 +78,33 @@ test('fmrRecordToRow writes Gregorian or Jalali dates and optional digits', () =
   assert.equal(fa.men, '۲');
   assert.deepEqual(Object.keys(fmrRecordToRow(r, { columns: 'core' })), fmrHeader('core'));
 });
+
+test('CSV formula neutralisation (OWASP) is undone exactly by the importer; plain numbers are left alone', async () => {
+  const { neutraliseCell, unneutraliseCell } = await import('./format.ts');
+  const cases = ['=1+2', '+x', '-x', '@SUM(A1)', '\tx', '\rx', "'=x", "''@y", 'plain', "'quoted", '-3', '+2.5', '', 'a=b'];
+  for (const c of cases) assert.equal(unneutraliseCell(neutraliseCell(c)), c, JSON.stringify(c));
+  assert.equal(neutraliseCell("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+  assert.equal(neutraliseCell('-3'), '-3');
+  assert.equal(neutraliseCell('-3+cmd'), "'-3+cmd");
+  assert.equal(neutraliseCell("'=x"), "''=x");
+  assert.equal(neutraliseCell('a=b'), 'a=b');
+});
+
+test('columns of Marz exports are recognised by HXL tag or by English or Persian label', async () => {
+  const { columnRenamer, fmrLabels, fmrHxlRow } = await import('./format.ts');
+  const fa = fmrLabels('fa', 'all');
+  const byLabel = columnRenamer([...fa, 'وضعیت بازبینی', 'مشکلات'], null)!;
+  assert.deepEqual(byLabel.columns.slice(0, 3), ['id', 'fmp', 'date']);
+  assert.equal(byLabel.columns.at(-2), 'status');
+  assert.equal(byLabel.columns.at(-1), 'مشکلات', 'unknown columns are kept as they are');
+  const renamed = byLabel.rename({ 'شناسه رکورد': 'x', 'مشکلات': 'p' });
+  assert.equal(renamed.id, 'x');
+  assert.equal(renamed['مشکلات'], 'p');
+  assert.equal('شناسه رکورد' in renamed, false);
+  // Labels typed with Arabic letters and extra spaces still match.
+  assert.equal(columnRenamer(['  نقطه پايش جريان '], null)!.columns[0], 'fmp');
+  const hxl = fmrHxlRow('all');
+  const byHxl = columnRenamer(hxl.map((_, i) => `col ${i}`), hxl.map((t) => t.toUpperCase().replace('+', ' + ')))!;
+  assert.deepEqual(byHxl.columns.slice(0, 6), ['id', 'fmp', 'date', 'direction', 'nationality', 'men']);
+  assert.equal(columnRenamer(['id', 'fmp', 'date'], null), null, 'canonical names need nothing');
+});

@@ -7,7 +7,7 @@
 
 import iso3Data from './iso3.json' with { type: 'json' };
 import { formatJalali } from '../platform/calendar.ts';
-import { toPersianDigits } from '../platform/text.ts';
+import { normalisePersian, toPersianDigits } from '../platform/text.ts';
 
 export type Lang = 'en' | 'fa';
 export interface Label {
@@ -274,4 +274,128 @@ export function fmrRecordToRow(r: FmrRecord, options: ToRowOptions = {}): Record
   row.enumerator = r.enumerator ?? '';
   row.note = r.note ?? '';
   return row;
+}
+
+// ---------------------------------------------------------------------------
+// Reading Marz's own files back (issue 12.3): columns named by their HXL tag or by their label
+
+/** An HXL hashtag in a comparable form: lower case, no spaces, attributes sorted. */
+export function hxlKey(tag: string): string {
+  const parts = tag.toLowerCase().replace(/\s+/g, '').split('+');
+  return [parts[0], ...parts.slice(1).filter((p) => p !== '').sort()].join('+');
+}
+
+/** A header label in a comparable form (trimmed, lower case, Persian letters normalised, ASCII digits). */
+export function labelKey(label: string): string {
+  return normalisePersian(label.replace(/^\uFEFF/, '').trim(), { asciiDigits: true }).toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** The review status column that exports add after the record's columns. */
+export const STATUS_COLUMN = { key: 'status', hxl: '#status+review', label: { en: 'Review status', fa: 'وضعیت بازبینی' } } as const;
+
+const BY_HXL = new Map<string, string>([...FMR_COLUMNS.map((c) => [hxlKey(c.hxl), c.key] as const), [hxlKey(STATUS_COLUMN.hxl), STATUS_COLUMN.key]]);
+const BY_LABEL = new Map<string, string>();
+for (const c of [...FMR_COLUMNS, STATUS_COLUMN]) {
+  BY_LABEL.set(labelKey(c.label.en), c.key);
+  BY_LABEL.set(labelKey(c.label.fa), c.key);
+}
+
+/**
+ * Recognises the columns of a file in Marz's format whose header is not the canonical names —
+ * a Persian or English labelled export, or any file whose HXL row carries Marz's tags. Each
+ * column is taken by its canonical name, else by its HXL tag, else by its label (English or
+ * Persian). Returns the canonical names per column ('' for a column not recognised) and a
+ * function renaming a row's values, or null when nothing needs renaming.
+ */
+export function columnRenamer(columns: readonly string[], hxl: readonly string[] | null): { columns: string[]; rename: (values: Record<string, string>) => Record<string, string> } | null {
+  const canonical = new Set<string>([...FMR_FIELDS, STATUS_COLUMN.key]);
+  const taken = new Set<string>();
+  const names = columns.map((c) => (canonical.has(c) ? c : ''));
+  for (const n of names) if (n) taken.add(n);
+  const pick = (i: number, key: string | undefined) => {
+    if (key && !names[i] && !taken.has(key)) {
+      names[i] = key;
+      taken.add(key);
+    }
+  };
+  columns.forEach((_, i) => pick(i, hxl?.[i] ? BY_HXL.get(hxlKey(hxl[i]!)) : undefined));
+  columns.forEach((c, i) => pick(i, BY_LABEL.get(labelKey(c))));
+  if (names.every((n, i) => n === '' || n === columns[i])) return null;
+  const pairs = columns.map((c, i) => [c, names[i]!] as const).filter(([c, n]) => n !== '' && n !== c);
+  return {
+    columns: columns.map((c, i) => names[i] || c),
+    rename(values) {
+      const out: Record<string, string> = { ...values };
+      for (const [from, to] of pairs) {
+        out[to] = values[from] ?? '';
+        if (!canonical.has(from)) delete out[from];
+      }
+      return out;
+    },
+  };
+}
+
+/** Labels of review statuses (exports with labels). */
+export const STATUS_LABELS: Record<string, Label> = {
+  received: { en: 'Received', fa: 'دریافت‌شده' },
+  approved: { en: 'Approved', fa: 'تأییدشده' },
+  has_issues: { en: 'Has issues', fa: 'دارای ایراد' },
+  rejected: { en: 'Rejected', fa: 'ردشده' },
+};
+
+/**
+ * The label a person reads for a column's value in an export with labels (`--labels`): value
+ * labels for direction, deported, transport, reasons (joined with ";") and review status,
+ * country names for country codes. Anything else (and unknown codes) is returned as it is.
+ * Marz's importer reads every one of these labels back into its code.
+ */
+export function valueLabel(column: string, value: string, lang: Lang): string {
+  if (value === '') return value;
+  switch (column) {
+    case 'direction':
+    case 'deported':
+    case 'transport':
+      return (VALUE_LABELS[column] as Record<string, Label>)[value]?.[lang] ?? value;
+    case 'reasons':
+      return value
+        .split(';')
+        .map((r) => (VALUE_LABELS.reasons as Record<string, Label>)[r]?.[lang] ?? r)
+        .join(';');
+    case 'nationality':
+    case 'origin_country':
+    case 'destination_country':
+      return countryName(value, lang) ?? value;
+    case 'status':
+      return STATUS_LABELS[value]?.[lang] ?? value;
+    default:
+      return value;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// CSV formula neutralisation (issue 10.9; OWASP "CSV Injection")
+
+/**
+ * A text cell a spreadsheet would read as a formula (it begins with = + - @ tab or carriage
+ * return), or such a cell behind single quotes.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+/**
+ * Neutralises a text cell for a CSV file as OWASP recommends: a cell beginning with =, +, -, @,
+ * tab or carriage return gets a single quote in front, so that spreadsheets show it as text
+ * instead of running it. A cell that already begins with quotes followed by one of those
+ * characters gets one more, so that unneutraliseCell gives back exactly the original. Only text
+ * columns are neutralised by the exports (numeric columns stay numbers), and a plain number such
+ * as -3 is never changed, so that negative numbers survive in any column.
+ */
+export function neutraliseCell(v: string): string {
+  return FORMULA_START.test(v) && !PLAIN_NUMBER.test(v) ? "'" + v : v;
+}
+/** A plain number such as -3 or +2.5 is not a formula and stays as it is. */
+const PLAIN_NUMBER = /^[-+]?\d+(\.\d+)?$/;
+
+/** Undoes neutraliseCell (for importing Marz's own CSV files). */
+export function unneutraliseCell(v: string): string {
+  return v.charCodeAt(0) === 39 && FORMULA_START.test(v) ? v.slice(1) : v;
 }

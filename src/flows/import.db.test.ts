@@ -98,8 +98,10 @@ test(`[${TEST_ENGINE}] a file with bad rows is refused whole, with every bad row
   assert.equal(byRow.has(8), false, 'Excel serial date 45658 = 2025-01-01 is fine');
   assert.ok(r.problems.every((p) => p.file === 'bad.csv' && p.message_en && p.message_fa));
   assert.equal(await count(), before, 'nothing was written');
-  const flowImports = Number((await db.one('SELECT count(*) AS n FROM flow_imports WHERE file_name = $1', ['bad.csv']))!.n);
+  const flowImports = Number((await db.one(`SELECT count(*) AS n FROM flow_imports WHERE file_name = $1 AND outcome <> 'refused'`, ['bad.csv']))!.n);
   assert.equal(flowImports, 0, 'no half-written batch');
+  const history = await db.one(`SELECT rows_added, rows_refused FROM flow_imports WHERE file_name = $1 AND outcome = 'refused'`, ['bad.csv']);
+  assert.deepEqual({ added: history?.rows_added, refused: history?.rows_refused }, { added: 0, refused: 5 }, 'the refused import is in the history');
 });
 
 test(`[${TEST_ENGINE}] a dry run reports without writing; wrong encoding and missing columns are named`, async () => {

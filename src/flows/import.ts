@@ -17,15 +17,19 @@ import type { Principal } from '../platform/auth/access.ts';
 import { can } from '../platform/auth/access.ts';
 import { audit, type Actor } from '../platform/audit.ts';
 import { todayIso } from '../platform/calendar.ts';
-import { readCsvBatches, readXlsx, ReadError, type HeaderInfo, type SourceRow } from './read.ts';
+import { readCsvBatches, readXlsx, ReadError, tooLongOrNul, MAX_CELL, type HeaderInfo, type SourceRow } from './read.ts';
 import { applyMapping, mappingValidateOptions, missingColumns, type Mapping } from './mapping.ts';
 import { validateFmrRow, type ValidateOptions } from './validate.ts';
-import { CORE_FIELDS, type FmrRecord } from './format.ts';
+import { CORE_FIELDS, columnRenamer, unneutraliseCell, type FmrRecord } from './format.ts';
 import { loadFmps, insertParams, insertPrepared, findRecords, differences } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
 export const BATCH = 10_000;
 const KEEP_PROBLEMS = 1000;
+/** Values in problems are cut to this many characters (reports stay small whatever the cells). */
+export const PROBLEM_VALUE_CHARS = 200;
+/** Problems about the whole file (no row can be imported); the others are about one row. */
+const FILE_PROBLEMS = new Set(['missing_columns', 'empty', 'encoding', 'header', 'csv', 'xlsx']);
 
 export interface ImportProblem {
   file: string;
@@ -44,6 +48,9 @@ export interface ImportReport {
   rows: number;
   added: number;
   present: number;
+  /** Rows refused (each with one or more problems); with skip_invalid the others were imported. */
+  refused: number;
+  skip_invalid: boolean;
   problem_count: number;
   /** The first problems (all of them go to onProblem). */
   problems: ImportProblem[];
@@ -57,6 +64,11 @@ export interface ImportOptions {
   mapping?: Mapping | null;
   mappingName?: string | null;
   dryRun?: boolean;
+  /**
+   * Import the valid rows and refuse the others (issue 12.4). The default (false) is all or
+   * nothing. Problems with the whole file (missing columns, encoding, …) still refuse it all.
+   */
+  skipInvalid?: boolean;
   actor: Actor;
   /** The importing user (scope checks); null for the command line (all provinces). */
   principal: Principal | null;
@@ -73,10 +85,18 @@ async function sha256(path: string) {
 export async function importFlows(db: Database, o: ImportOptions): Promise<ImportReport> {
   const file = o.fileName ?? basename(o.path);
   const totalBytes = statSync(o.path).size;
-  const report: ImportReport = { file, dry_run: !!o.dryRun, ok: false, rows: 0, added: 0, present: 0, problem_count: 0, problems: [], import_id: null };
+  const report: ImportReport = { file, dry_run: !!o.dryRun, ok: false, rows: 0, added: 0, present: 0, refused: 0, skip_invalid: !!o.skipInvalid, problem_count: 0, problems: [], import_id: null };
+  const refusedRows = new Set<number>();
+  let fileProblem = false;
   const problem = (p: Omit<ImportProblem, 'file'>) => {
-    const full = { file, ...p };
+    const value = p.value !== null && p.value.length > PROBLEM_VALUE_CHARS ? p.value.slice(0, PROBLEM_VALUE_CHARS) + '…' : p.value;
+    const full = { file, ...p, value };
     report.problem_count++;
+    if (FILE_PROBLEMS.has(p.code) || p.row === null) fileProblem = true;
+    else if (!refusedRows.has(p.row)) {
+      refusedRows.add(p.row);
+      report.refused++;
+    }
     if (report.problems.length < KEEP_PROBLEMS) report.problems.push(full);
     o.onProblem?.(full);
   };
@@ -162,13 +182,23 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     const vopts: ValidateOptions = { today: todayIso(), fmps: registry, excelSerialDates: true };
     const validateOptions: ValidateOptions = o.mapping ? { ...mappingValidateOptions(o.mapping), ...vopts } : vopts;
     const mapping = o.mapping ?? null;
+    const csv = !/\.xlsx$/i.test(o.path);
+    // Marz's own exports (labelled headers, Persian headers, or an HXL row) are read by their
+    // columns' HXL tags or labels (issue 12.3).
+    let rename: ((values: Record<string, string>) => Record<string, string>) | null = null;
     let checkedHeader = false;
     let stop = false;
     for await (const rows of batches) {
       for (const source of rows) {
         if (!checkedHeader) {
           checkedHeader = true;
-          const columns = (header as HeaderInfo | null)?.columns ?? [];
+          const h = header as HeaderInfo | null;
+          let columns = h?.columns ?? [];
+          const recognised = o.mapping ? null : columnRenamer(columns, h?.hxl ?? null);
+          if (recognised) {
+            columns = recognised.columns;
+            rename = recognised.rename;
+          }
           const missing = o.mapping ? missingColumns(o.mapping, columns) : CORE_FIELDS.filter((c) => !columns.includes(c));
           if (missing.length) {
             problem({
@@ -184,7 +214,21 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
           }
         }
         report.rows++;
-        const result = validateFmrRow(mapping ? applyMapping(mapping, source.values) : source.values, validateOptions);
+        const bad = tooLongOrNul(source.values);
+        if (bad) {
+          const [column, code] = bad;
+          const value = source.values[column]!;
+          problem(
+            code === 'cell_too_large'
+              ? { row: source.rowNumber, column, value, code, message_en: `The cell in column ${column} is longer than ${MAX_CELL} characters.`, message_fa: `خانهٔ ستون «${column}» بیش از ${MAX_CELL.toLocaleString('fa-IR')} نویسه دارد.` }
+              : { row: source.rowNumber, column, value: value.replaceAll('\0', '\\0'), code, message_en: `The cell in column ${column} holds a NUL character (byte 0), which cannot be stored.`, message_fa: `خانهٔ ستون «${column}» نویسهٔ تهی (بایت صفر) دارد که ذخیره‌شدنی نیست.` },
+          );
+          continue;
+        }
+        let values = source.values;
+        if (csv) for (const k in values) if (values[k]!.charCodeAt(0) === 39) values[k] = unneutraliseCell(values[k]!);
+        if (rename) values = rename(values);
+        const result = validateFmrRow(mapping ? applyMapping(mapping, values) : values, validateOptions);
         if (!result.ok) {
           for (const p of result.problems) problem({ row: source.rowNumber, column: p.column, value: p.value, code: p.code, message_en: p.message_en, message_fa: p.message_fa });
           continue;
@@ -206,17 +250,20 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     if (report.rows === 0 && report.problem_count === 0) {
       problem({ row: null, column: null, value: null, code: 'empty', message_en: 'The file has no rows.', message_fa: 'پرونده هیچ ردیفی ندارد.' });
     }
-    report.ok = report.problem_count === 0;
+    report.ok = o.skipInvalid ? !fileProblem : report.problem_count === 0;
     if (report.ok && !o.dryRun) {
-      await client.query('UPDATE flow_imports SET rows_read = $2, rows_added = $3, rows_present = $4 WHERE id = $1', [importId, report.rows, report.added, report.present]);
+      await client.query('UPDATE flow_imports SET rows_read = $2, rows_added = $3, rows_present = $4, rows_refused = $5, outcome = $6, problem_count = $7 WHERE id = $1', [importId, report.rows, report.added, report.present, report.refused, report.refused ? 'partial' : 'imported', report.problem_count]);
       await checkAlerts(client, [...days.values()]);
-      await audit(client, o.actor, 'flows.import', 'flow_import', String(importId), { file, sha256: digest, rows: report.rows, added: report.added, present: report.present, mapping: o.mappingName ?? null });
+      await audit(client, o.actor, 'flows.import', 'flow_import', String(importId), { file, sha256: digest, rows: report.rows, added: report.added, present: report.present, refused: report.refused, mapping: o.mappingName ?? null });
       await client.query('COMMIT');
       report.import_id = importId;
     } else {
       await client.query('ROLLBACK');
       // A dry run reports what would be added; a refused file added nothing.
-      if (!report.ok) report.added = 0;
+      if (!report.ok) {
+        report.added = 0;
+        if (!o.dryRun) await recordRefused(client, o, file, digest, report);
+      }
     }
     o.onProgress?.({ bytes: totalBytes, totalBytes, rows: report.rows });
     return report;
@@ -227,6 +274,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       problem({ row: e.rowNumber ?? null, column: null, value: e.offset != null ? `byte ${e.offset}` : null, code: e.code, message_en: e.message, message_fa: readErrorFa(e) });
       report.ok = false;
       report.added = 0;
+      if (!o.dryRun) await recordRefused(client, o, file, digest, report).catch(() => {});
       return report;
     }
     throw e;
@@ -234,6 +282,14 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     client.release();
     stream.destroy();
   }
+}
+
+/** A refused import is listed in the import history too (nothing of it was written). */
+async function recordRefused(client: { query: (sql: string, params: unknown[]) => Promise<unknown> }, o: ImportOptions, file: string, digest: string, report: ImportReport) {
+  await client.query(
+    `INSERT INTO flow_imports (file_name, file_sha256, mapping, created_by, rows_read, rows_added, rows_present, rows_refused, outcome, problem_count) VALUES ($1, $2, $3, $4, $5, 0, 0, $6, 'refused', $7)`,
+    [file, digest, o.mappingName ?? null, o.principal?.id ?? null, report.rows, report.refused, report.problem_count],
+  );
 }
 
 function readErrorFa(e: ReadError) {

@@ -238,3 +238,33 @@ test('cellToString', () => {
   assert.equal(cellToString(new Date(Date.UTC(2025, 0, 1, 9, 30))), '2025-01-01 09:30');
   assert.equal(cellToString({ error: '#N/A' } as ExcelJS.CellErrorValue), '');
 });
+
+test('a huge cell is parsed in linear time: the parser keeps at most a chunk plus MAX_CELL characters, whatever the cell', async () => {
+  const { CsvParser, MAX_CELL } = await import('./read.ts');
+  for (const quoted of [false, true]) {
+    const p = new CsvParser(',');
+    const chunk = 'z'.repeat(10_000);
+    assert.deepEqual(p.push(`a,b\n1,${quoted ? '"' : ''}`), [['a', 'b']]);
+    let maxBuffered = 0;
+    for (let i = 0; i < 500; i++) {
+      assert.deepEqual(p.push(chunk), []);
+      const internal = p as unknown as { buf: string; value: string; partial: string };
+      maxBuffered = Math.max(maxBuffered, internal.buf.length, internal.value.length, internal.partial.length);
+    }
+    const rest = p.push(`${quoted ? '"' : ''},2\n3,4\n`);
+    assert.equal(rest.length, 2);
+    assert.equal(rest[0]![0], '1');
+    assert.equal(rest[0]![1]!.length, MAX_CELL + 1, 'a 5 MB cell is kept as MAX_CELL + 1 characters (enough to refuse it)');
+    assert.equal(rest[0]![2], '2');
+    assert.deepEqual(rest[1], ['3', '4']);
+    assert.ok(maxBuffered <= MAX_CELL + 1 + chunk.length, `buffered ${maxBuffered}`);
+  }
+});
+
+test('tooLongOrNul names the first column with a NUL or an oversized cell', async () => {
+  const { tooLongOrNul, MAX_CELL } = await import('./read.ts');
+  assert.equal(tooLongOrNul({ a: 'x', b: 'y' }), null);
+  assert.deepEqual(tooLongOrNul({ a: 'x', b: 'y\0' }), ['b', 'nul_byte']);
+  assert.deepEqual(tooLongOrNul({ a: 'x'.repeat(MAX_CELL + 1) }), ['a', 'cell_too_large']);
+  assert.equal(tooLongOrNul({ a: 'x'.repeat(MAX_CELL) }), null);
+});

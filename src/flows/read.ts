@@ -316,8 +316,28 @@ async function* parseRecords(bytes: Readable, chooseDelimiter: (firstLine: strin
 }
 
 const QUOTE = 34, LF = 10, CR = 13;
-/** A record longer than this (in characters) is refused: it is a quote left open. */
+/**
+ * The largest cell Marz reads, in characters: Excel's own limit for a cell (32,767). The CSV
+ * parser keeps at most one character more of a longer cell (the rest is dropped as it arrives,
+ * so memory stays bounded), and the importer refuses such a row with `cell_too_large` naming the
+ * row and column (see tooLongOrNul).
+ */
+export const MAX_CELL = 32_767;
+/** A record holding more than this many characters of cells is refused (a runaway file). */
 const MAX_RECORD = 64 * 1024 * 1024;
+
+/**
+ * The first cell of a row that is too long (longer than MAX_CELL) or holds a NUL character,
+ * as [column, problem], or null. Such cells cannot be stored (PostgreSQL text holds no NUL).
+ */
+export function tooLongOrNul(values: Record<string, string>): [string, 'cell_too_large' | 'nul_byte'] | null {
+  for (const k in values) {
+    const v = values[k]!;
+    if (v.length > MAX_CELL) return [k, 'cell_too_large'];
+    if (v.includes('\0')) return [k, 'nul_byte'];
+  }
+  return null;
+}
 
 /**
  * An incremental RFC 4180 CSV parser for text arriving in chunks, with csv-parse's rules as
@@ -338,8 +358,17 @@ export class CsvParser {
   private quoted = false;
   /** … and its closing quote has not been seen yet. */
   private inQuotes = false;
-  /** Text of the quoted field up to segStart (its "" already made single). */
+  /** Text of the quoted field up to segStart (its "" already made single), at most MAX_CELL + 1 characters. */
   private value = '';
+  /**
+   * Text of the unquoted field before fieldStart (taken out of the buffer at the end of a chunk),
+   * at most MAX_CELL + 1 characters. Moving a long field's text out of the buffer at each chunk
+   * keeps parsing linear: keeping it in the buffer made every chunk copy (flatten) the whole
+   * field so far, which was quadratic in the cell's length (a 30 MB cell took 27 s).
+   */
+  private partial = '';
+  /** Characters of cells in the current record so far (for MAX_RECORD). */
+  private recordChars = 0;
   private segStart = 0;
   /** The record delimiter once known: '\n', '\r\n' or '\r'. */
   private rd: string | null = null;
@@ -367,9 +396,13 @@ export class CsvParser {
   }
 
   private endField(s: string, i: number) {
-    this.fields.push(this.quoted ? this.value : s.slice(this.fieldStart, i));
+    const v = this.quoted ? this.value : this.partial === '' ? s.slice(this.fieldStart, i) : capped(this.partial + s.slice(this.fieldStart, i));
+    this.fields.push(v);
+    this.recordChars += v.length;
+    if (this.recordChars > MAX_RECORD) this.fail('A row longer than 64 MB');
     this.quoted = false;
     this.value = '';
+    this.partial = '';
   }
 
   private scan(final: boolean): string[][] {
@@ -392,12 +425,12 @@ export class CsvParser {
           break;
         }
         if (q + 1 < n && s.charCodeAt(q + 1) === QUOTE) {
-          this.value += s.slice(this.segStart, q + 1);
+          this.value = capped(this.value + s.slice(this.segStart, q + 1));
           i = q + 2;
           this.segStart = i;
           continue;
         }
-        this.value += s.slice(this.segStart, q);
+        this.value = capped(this.value + s.slice(this.segStart, q));
         this.inQuotes = false;
         i = q + 1;
         if (i < n) {
@@ -409,7 +442,7 @@ export class CsvParser {
       // Outside quotes: the rest of an unquoted field, or the delimiter or line break after a closed quoted field.
       let j = i;
       if (!this.quoted) {
-        if (j === this.fieldStart && s.charCodeAt(j) === QUOTE) {
+        if (j === this.fieldStart && this.partial === '' && s.charCodeAt(j) === QUOTE) {
           this.quoted = true;
           this.inQuotes = true;
           this.value = '';
@@ -464,21 +497,31 @@ export class CsvParser {
       this.endField(s, j);
       out.push(this.fields);
       this.fields = [];
+      this.recordChars = 0;
       this.line++;
       i = this.fieldStart = next;
     }
     if (final) {
       if (this.inQuotes) this.fail('Quote Not Closed: the parsing is finished with an opening quote');
-      if (this.fields.length || this.quoted || this.fieldStart < n) {
+      if (this.fields.length || this.quoted || this.fieldStart < n || this.partial !== '') {
         this.endField(s, n);
         out.push(this.fields);
         this.fields = [];
       }
+      this.recordChars = 0;
       this.buf = '';
       this.pos = this.fieldStart = this.segStart = 0;
       return out;
     }
-    // Keep only what is still needed: the open field (or the open quoted segment).
+    // Keep only what is still needed: the text scanned so far of the open field moves out of the
+    // buffer (into value or partial, capped), so that the buffer never holds more than a chunk.
+    if (this.inQuotes && this.segStart < i) {
+      this.value = capped(this.value + s.slice(this.segStart, i));
+      this.segStart = i;
+    } else if (!this.inQuotes && !this.quoted && this.fieldStart < i) {
+      this.partial = capped(this.partial + s.slice(this.fieldStart, i));
+      this.fieldStart = i;
+    }
     const keep = this.inQuotes ? Math.min(this.segStart, i) : this.quoted ? i : Math.min(this.fieldStart, i);
     this.buf = s.slice(keep);
     this.pos = i - keep;
@@ -488,6 +531,9 @@ export class CsvParser {
     return out;
   }
 }
+
+/** Cuts a cell's text to MAX_CELL + 1 characters (enough to tell that it is too long). */
+const capped = (s: string) => (s.length > MAX_CELL + 1 ? s.slice(0, MAX_CELL + 1) : s);
 
 /** Reads up to the first line break (or 1 MiB), puts the bytes back, returns the line; null if empty. */
 async function peekFirstLine(stream: Readable): Promise<string | null> {
