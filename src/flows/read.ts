@@ -645,10 +645,12 @@ export async function* readXlsx(input: string | Readable, options: ReadOptions =
   let header: string[] | null = null;
   let hxlChecked = false;
   let sheetName = '';
+  let lastRow = 0;
   try {
     for await (const sheet of reader) {
       sheetName = (sheet as unknown as { name?: string }).name ?? '';
       for await (const row of sheet) {
+        lastRow = row.number;
         const cells = rowCells(row);
         if (header === null) {
           if (cells.every((c) => c.trim() === '')) continue;
@@ -673,7 +675,9 @@ export async function* readXlsx(input: string | Readable, options: ReadOptions =
     }
   } catch (err) {
     if (err instanceof ReadError) throw err;
-    throw new ReadError('xlsx', `Cannot read the workbook: ${(err as Error).message}`, { cause: err });
+    // Name the sheet and the row (and cell, when the message has one) where reading stopped.
+    const where = lastRow ? ` (sheet "${sheetName || '1'}", after row ${lastRow})` : sheetName ? ` (sheet "${sheetName}")` : '';
+    throw new ReadError('xlsx', `Cannot read the workbook${where}: ${(err as Error).message}`, { cause: err, rowNumber: lastRow ? lastRow + 1 : undefined });
   } finally {
     stream.destroy();
   }

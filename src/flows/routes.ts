@@ -16,7 +16,9 @@ import { todayIso, addDays } from '../platform/calendar.ts';
 import { submitRecords, reviewRecords, correctRecord, deleteRecord, REVIEW_ACTIONS } from './records.ts';
 import { ReadCache } from '../platform/db/read-cache.ts';
 import { headlineFigures, timeSeries, filterSql, nonresponseTotals, type FlowFilters } from './summary.ts';
-import { importFlows, type ImportReport } from './import.ts';
+import { importFlows } from './import.ts';
+import { RefusedRows } from './refused.ts';
+import { createJob, progressWriter, finishJob, failJob, getJob, jobErrorsCsv } from './jobs.ts';
 import { exportFlows } from './export.ts';
 import { parseMapping } from './mapping.ts';
 import { STORED_SELECT } from './store.ts';
@@ -60,20 +62,17 @@ const rawRecord = z.record(z.string(), z.union([z.string(), z.number(), z.boolea
 const toRaw = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.join(';') : v])) as any;
 const problemSchema = z.object({ column: z.string(), value: z.string(), code: z.string(), message_en: z.string(), message_fa: z.string() });
 
-interface ImportJob {
-  id: string;
-  userId: string;
-  status: 'running' | 'done' | 'failed';
-  progress: { bytes: number; totalBytes: number; rows: number };
-  report: ImportReport | null;
-  error: string | null;
+/** The largest upload (MARZ_UPLOAD_LIMIT_MB, default 200 MB). */
+export function uploadLimitMb(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.MARZ_UPLOAD_LIMIT_MB);
+  return Number.isFinite(v) && v > 0 ? v : 200;
 }
 
 export const flowsCapability: Capability = {
   name: 'flows',
   async routes(api, { db }) {
-    await api.register(multipart, { limits: { fileSize: 2 * 1024 ** 3, files: 1 } });
-    const jobs = new Map<string, ImportJob>();
+    const limitMb = uploadLimitMb();
+    await api.register(multipart, { limits: { fileSize: Math.floor(limitMb * 1024 ** 2), files: 1 } });
     // Dashboard figures, kept until the next change (only while `marz serve` follows changes).
     const dashboards = new ReadCache();
 
@@ -295,7 +294,12 @@ export const flowsCapability: Capability = {
           tags: ['flows'],
           summary: 'Upload a CSV or XLSX file (multipart field "file") to import; returns a job to poll for progress and the report',
           consumes: ['multipart/form-data'],
-          querystring: z.object({ dry_run: z.enum(['true', 'false']).default('false'), mapping: z.string().optional() }),
+          querystring: z.object({
+            dry_run: z.enum(['true', 'false']).default('false'),
+            skip_invalid: z.enum(['true', 'false']).default('false').describe('import the valid rows and refuse the others (their file is then offered at …/jobs/{id}/errors.csv)'),
+            lang: z.enum(['en', 'fa']).optional().describe('language of the problems in the refused-rows file (default: the request\'s)'),
+            mapping: z.string().optional(),
+          }),
           response: { 202: z.object({ job: z.string() }) },
         },
       },
@@ -311,36 +315,69 @@ export const flowsCapability: Capability = {
         if (!file || !/\.(csv|xlsx|txt)$/i.test(file.filename)) throw new AppError('bad_upload', 400);
         const dir = mkdtempSync(join(tmpdir(), 'marz-upload-'));
         const path = join(dir, /\.xlsx$/i.test(file.filename) ? 'upload.xlsx' : 'upload.csv');
-        await pipeline(file.file, createWriteStream(path));
-        if (file.file.truncated) throw new AppError('bad_upload', 400);
-        const job: ImportJob = { id: randomUUID(), userId: p.id, status: 'running', progress: { bytes: 0, totalBytes: 0, rows: 0 }, report: null, error: null };
-        jobs.set(job.id, job);
+        const jobId = randomUUID();
+        try {
+          await pipeline(file.file, createWriteStream(path));
+          if (file.file.truncated) throw new AppError('upload_too_large', 413, { limit: limitMb });
+          await createJob(db, jobId, p.id, file.filename);
+        } catch (e) {
+          rmSync(dir, { recursive: true, force: true });
+          throw e;
+        }
         const actor = req.actor();
-        importFlows(db, { path, fileName: file.filename, mapping, mappingName: req.query.mapping ?? null, dryRun: req.query.dry_run === 'true', actor, principal: p, onProgress: (x) => (job.progress = x) })
-          .then((r) => {
-            job.report = r;
-            job.status = 'done';
-          })
-          .catch((e) => {
-            job.status = 'failed';
-            job.error = (e as Error).message;
-          })
+        const skipInvalid = req.query.skip_invalid === 'true';
+        const refused = new RefusedRows();
+        importFlows(db, {
+          path,
+          fileName: file.filename,
+          mapping,
+          mappingName: req.query.mapping ?? null,
+          dryRun: req.query.dry_run === 'true',
+          skipInvalid,
+          actor,
+          principal: p,
+          onProgress: progressWriter(db, jobId),
+          onProblem: skipInvalid ? refused.add : undefined,
+        })
+          .then((r) => finishJob(db, jobId, r, skipInvalid ? { path, refused, lang: req.query.lang ?? req.locale } : null))
+          .catch((e) => failJob(db, jobId, (e as Error).message).catch(() => {}))
           .finally(() => rmSync(dir, { recursive: true, force: true }));
-        return reply.status(202).send({ job: job.id });
+        return reply.status(202).send({ job: jobId });
       },
     );
 
     api.get('/api/v1/flows/imports/jobs/:id', { schema: { tags: ['flows'], summary: 'Progress and report of an import job', params: z.object({ id: z.string() }), response: { 200: z.any() } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.import');
-      const job = jobs.get(req.params.id);
-      if (!job || job.userId !== p.id) throw new AppError('import_not_found', 404, { id: req.params.id });
+      const job = await getJob(db, req.params.id, p.id);
+      if (!job) throw new AppError('import_not_found', 404, { id: req.params.id });
       return job;
     });
 
-    api.get('/api/v1/flows/imports', { schema: { tags: ['flows'], summary: 'Past imports', response: { 200: z.any() } } }, async (req) => {
-      requirePermission(req.principal, 'flows.import');
-      return db.many(`SELECT i.id, i.file_name, i.file_sha256, i.mapping, i.rows_read, i.rows_added, i.rows_present, i.created_at, u.username FROM flow_imports i LEFT JOIN users u ON u.id = i.created_by ORDER BY i.id DESC LIMIT 200`);
+    api.get('/api/v1/flows/imports/jobs/:id/errors.csv', { schema: { tags: ['flows'], summary: 'The rows an import with skip_invalid refused, as they were, with a column of their problems (CSV)', params: z.object({ id: z.string() }) } }, async (req, reply) => {
+      const p = requirePermission(req.principal, 'flows.import');
+      const f = await jobErrorsCsv(db, req.params.id, p.id);
+      if (!f) throw new AppError('import_not_found', 404, { id: req.params.id });
+      const name = f.file_name.replace(/\.(csv|xlsx|txt)$/i, '').replace(/[^\p{L}\p{N}._-]+/gu, '_') + '.errors.csv';
+      reply.header('content-disposition', `attachment; filename="errors.csv"; filename*=UTF-8''${encodeURIComponent(name)}`);
+      reply.type('text/csv; charset=utf-8');
+      return reply.send(f.csv);
     });
+
+    api.get(
+      '/api/v1/flows/imports',
+      { schema: { tags: ['flows'], summary: "Import history: who imported which file when, rows added, refused and already present (nationwide importers see every import, others their own)", querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }), response: { 200: z.any() } } },
+      async (req) => {
+        const p = requirePermission(req.principal, 'flows.import');
+        const scope = scopeOf(p, 'flows.import');
+        const params: unknown[] = [req.query.limit];
+        const where = scope.allProvinces ? 'TRUE' : `i.created_by = $${params.push(p.id)}`;
+        return db.many(
+          `SELECT i.id, i.file_name, i.file_sha256, i.mapping, i.rows_read, i.rows_added, i.rows_present, i.rows_refused, i.problem_count, i.outcome, i.created_at, u.username
+             FROM flow_imports i LEFT JOIN users u ON u.id = i.created_by WHERE ${where} ORDER BY i.id DESC LIMIT $1`,
+          params,
+        );
+      },
+    );
 
     api.get('/api/v1/flows/mappings', { schema: { tags: ['flows'], summary: 'Saved import mappings', response: { 200: z.any() } } }, async (req) => {
       requirePermission(req.principal, 'flows.import');
@@ -369,7 +406,13 @@ export const flowsCapability: Capability = {
         schema: {
           tags: ['flows'],
           summary: 'Export records or daily aggregates as CSV (UTF-8 with BOM) or XLSX, optionally with an HXL row; streamed',
-          querystring: filterQuery.extend({ what: z.enum(['records', 'daily']).default('records'), format: z.enum(['csv', 'xlsx']).default('csv'), hxl: z.enum(['true', 'false']).default('true'), lang: z.enum(['en', 'fa']).optional() }),
+          querystring: filterQuery.extend({
+            what: z.enum(['records', 'daily']).default('records'),
+            format: z.enum(['csv', 'xlsx']).default('csv'),
+            hxl: z.enum(['true', 'false']).default('true'),
+            lang: z.enum(['en', 'fa']).optional(),
+            labels: z.enum(['true', 'false']).default('false').describe('value labels instead of codes, and column labels as the header'),
+          }),
         },
       },
       async (req, reply) => {
@@ -381,7 +424,7 @@ export const flowsCapability: Capability = {
         const name = `marz-flows-${q.what}-${f.from}-${f.to}.${q.format}`;
         reply.header('content-disposition', `attachment; filename="${name}"`);
         reply.type(q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-        return reply.send(exportFlows(db, q.what, { format: q.format, hxl: q.hxl === 'true', lang, filters: f }));
+        return reply.send(exportFlows(db, q.what, { format: q.format, hxl: q.hxl === 'true', lang, labels: q.labels === 'true', filters: f }));
       },
     );
 
