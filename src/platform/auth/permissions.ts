@@ -17,6 +17,16 @@ export const PERMISSIONS = {
   'governance.signoff': 'Sign off or object to an assessment for one\'s agency',
   'governance.approve': 'Approve and publish assessments for the government',
   'governance.manage': 'Manage frameworks and coordination structures',
+  'protection.screen': 'Screen people at a point of entry and open protection cases (own agency, own provinces)',
+  'protection.read': 'Read protection cases of one\'s agency or referred to it (non-identifying fields)',
+  'protection.identity': 'Read identity, exploitation detail and perpetrator fields of protection cases one may read',
+  'protection.edit': 'Change protection cases of one\'s agency: status, consent, follow-up, closure',
+  'protection.refer': 'Refer or transfer protection cases, and answer referrals addressed to one\'s agency',
+  'protection.consent_override': 'Refer a protection case without consent, with a recorded reason (audited and notified)',
+  'protection.break_glass': 'Open a protection case outside one\'s normal access in an emergency, with a reason (alerts the data protection focal point)',
+  'protection.stats': 'Read protection statistics (consenting cases only, small cells suppressed)',
+  'protection.import': 'Import protection case lists for one\'s agency',
+  'protection.oversee': 'Data protection oversight: alerts, data-subject reports, retention and legal hold',
   'capacity.read': 'Read trainings and their participants (personal data, within one\'s provinces and agencies)',
   'capacity.manage': 'Create trainings, import attendance sheets, record tests, evaluations and certificates',
   'provinces.read': 'Read province profiles, provincial needs and internal mobility',
@@ -45,6 +55,20 @@ export const BUILTIN_ROLES: { code: string; name_en: string; name_fa: string; pe
   },
   { code: 'viewer', name_en: 'Viewer', name_fa: 'بیننده', permissions: ['flows.read', 'governance.read', 'provinces.read'], clearance: 'internal' },
   { code: 'capacity_officer', name_en: 'Capacity and provinces officer', name_fa: 'کارشناس ظرفیت‌سازی و استان‌ها', permissions: ['capacity.read', 'capacity.manage', 'provinces.read', 'provinces.manage'], clearance: 'restricted' },
+  {
+    code: 'protection_case_worker',
+    name_en: 'Protection case worker',
+    name_fa: 'مددکار حمایت',
+    permissions: ['protection.screen', 'protection.read', 'protection.identity', 'protection.edit', 'protection.refer', 'protection.break_glass', 'protection.stats', 'protection.import'],
+    clearance: 'confidential',
+  },
+  {
+    code: 'data_protection_focal_point',
+    name_en: 'Data protection focal point',
+    name_fa: 'رابط حفاظت از داده‌ها',
+    permissions: ['protection.read', 'protection.oversee', 'protection.consent_override', 'protection.stats'],
+    clearance: 'confidential',
+  },
 ];
 
 export const BUILTIN_AGENCIES = [
