@@ -7,5 +7,6 @@ import { flowsCapability } from './flows/routes.ts';
 import { governanceCapability } from './governance/routes.ts';
 import { capacityCapability } from './capacity/routes.ts';
 import { collectCapability } from './collect/routes.ts';
+import { exercisesCapability } from './exercises/routes.ts';
 
-export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, collectCapability];
+export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, collectCapability, exercisesCapability];

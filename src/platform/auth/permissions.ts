@@ -27,6 +27,8 @@ export const PERMISSIONS = {
   'protection.stats': 'Read protection statistics (consenting cases only, small cells suppressed)',
   'protection.import': 'Import protection case lists for one\'s agency',
   'protection.oversee': 'Data protection oversight: alerts, data-subject reports, retention and legal hold',
+  'exercises.read': 'List simulation exercises and read the improvement plan (within one\'s provinces); an exercise\'s scenario needs a role in it',
+  'exercises.manage': 'Design and control simulation exercises (within one\'s provinces): MSEL, people, clock, report, improvement plan',
   'capacity.read': 'Read trainings and their participants (personal data, within one\'s provinces and agencies)',
   'capacity.manage': 'Create trainings, import attendance sheets, record tests, evaluations and certificates',
   'provinces.read': 'Read province profiles, provincial needs and internal mobility',
@@ -69,6 +71,7 @@ export const BUILTIN_ROLES: { code: string; name_en: string; name_fa: string; pe
     permissions: ['protection.read', 'protection.oversee', 'protection.consent_override', 'protection.stats'],
     clearance: 'confidential',
   },
+  { code: 'exercise_planner', name_en: 'Simulation exercise planner', name_fa: 'برنامه‌ریز تمرین شبیه‌سازی', permissions: ['exercises.read', 'exercises.manage', 'flows.read'], clearance: 'internal' },
 ];
 
 export const BUILTIN_AGENCIES = [
