@@ -123,7 +123,7 @@ test(`[${TEST_ENGINE}] surge alerts are raised when data arrive`, async () => {
 });
 
 test(`[${TEST_ENGINE}] a day above a multiple of the trailing average raises an alert with that average; deleting records withdraws it`, async () => {
-  await t.as(admin)('PATCH', '/api/v1/flows/fmps/bajgiran/thresholds', { capacity_per_day: null, alert_daily_above: null, alert_multiple: 1.5, alert_window_days: 7 });
+  await t.as(admin)('PATCH', '/api/v1/flows/fmps/bajgiran/thresholds', { capacity_per_day: null, alert_daily_above: null, alert_multiple: 1.5, alert_window_days: 7, alert_min_movements: 0 });
   // Seven earlier days of 3 people each (average 3), then a day of 7: above 1.5 × 3 = 4.5.
   const earlier = Array.from({ length: 7 }, (_, i) => rec({ fmp: 'bajgiran', date: addDays(day, -1 - i), men: 3, women: 0, boys: 0 }));
   await t.as(admin)('POST', '/api/v1/flows/fmr', { records: earlier });

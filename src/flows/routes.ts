@@ -23,7 +23,7 @@ import { exportFlows } from './export.ts';
 import { parseMapping } from './mapping.ts';
 import { STORED_SELECT } from './store.ts';
 import { interviewSchema, submitInterview, loadQuestions, questionSchema } from './survey.ts';
-import { checkAlerts } from './alerts.ts';
+import { checkAlerts, alertEpisodes } from './alerts.ts';
 
 addMessages(new URL('./locales/', import.meta.url));
 
@@ -204,7 +204,7 @@ export const flowsCapability: Capability = {
       const params: unknown[] = [];
       const where = filterSql(f, params, { from: f.from, to: f.to });
       return dashboards.get(db, `map ${JSON.stringify(f)}`, () => db.many(
-        `SELECT m.code AS fmp, m.name_en, m.name_fa, m.province_code, m.lat, m.lon, m.capacity_per_day, m.alert_daily_above, m.alert_multiple, m.alert_window_days,
+        `SELECT m.code AS fmp, m.name_en, m.name_fa, m.province_code, m.lat, m.lon, m.capacity_per_day, m.alert_daily_above, m.alert_multiple, m.alert_window_days, m.alert_min_movements,
                 coalesce(s.individuals, 0) AS individuals, coalesce(s.groups, 0) AS groups
            FROM fmps m LEFT JOIN (SELECT fmp_code, sum(men + women + boys + girls) AS individuals, sum(groups) AS groups FROM flow_daily WHERE ${where} GROUP BY fmp_code) s ON s.fmp_code = m.code
           ${f.scope ? `WHERE m.province_code = ANY($${params.push(f.scope)}::text[])` : ''}
@@ -240,6 +240,48 @@ export const flowsCapability: Capability = {
       },
     );
 
+    api.get(
+      '/api/v1/flows/alerts/episodes',
+      {
+        schema: {
+          tags: ['flows'],
+          summary: "Surge alerts of the dashboard's period and filters, grouped into episodes (consecutive alert days of one FMP), newest first, with the open alert count the headline shows",
+          querystring: filterQuery.extend({ open_only: z.enum(['true', 'false']).default('false'), limit: z.coerce.number().int().min(1).max(500).default(200) }),
+          response: { 200: z.any() },
+        },
+      },
+      async (req) => {
+        const p = requirePermission(req.principal, 'flows.read');
+        const f = filters(req.query, p);
+        return alertEpisodes(db, { from: f.from, to: f.to, scope: f.scope, provinces: f.provinces, fmps: f.fmps, openOnly: req.query.open_only === 'true', limit: req.query.limit });
+      },
+    );
+
+    api.post(
+      '/api/v1/flows/alerts/acknowledge',
+      {
+        schema: {
+          tags: ['flows'],
+          summary: 'Acknowledge many alerts at once (e.g. the alerts of an episode), with a comment',
+          body: z.object({ ids: z.array(z.number().int().positive()).min(1).max(2000), comment: z.string().trim().max(2000).nullable().optional() }),
+          response: { 200: z.object({ acknowledged: z.number() }) },
+        },
+      },
+      async (req) => {
+        const p = requirePermission(req.principal, 'flows.review');
+        const ids = [...new Set(req.body.ids)];
+        const comment = req.body.comment ? req.body.comment : null;
+        return db.tx(async (c) => {
+          const found = (await c.query('SELECT a.id, m.province_code FROM flow_alerts a JOIN fmps m ON m.code = a.fmp_code WHERE a.id = ANY($1::bigint[]) FOR UPDATE OF a', [ids])).rows;
+          // All or nothing: an id that does not exist or lies outside the user's provinces refuses the request.
+          if (found.length !== ids.length || found.some((a: any) => !can(p, 'flows.review', a.province_code))) throw notFound();
+          const r = await c.query('UPDATE flow_alerts SET acknowledged_by = $2, acknowledged_at = now(), acknowledge_comment = $3 WHERE id = ANY($1::bigint[]) AND acknowledged_at IS NULL', [ids, p.id, comment]);
+          await audit(c, req.actor(), 'flows.alert.acknowledge', 'flow_alert', ids.length === 1 ? String(ids[0]) : null, { ids, comment });
+          return { acknowledged: r.rowCount ?? 0 };
+        });
+      },
+    );
+
     api.post('/api/v1/flows/alerts/:id/acknowledge', { schema: { tags: ['flows'], summary: 'Acknowledge an alert', params: z.object({ id: z.coerce.number().int() }), response: { 204: z.null() } } }, async (req, reply) => {
       const p = requirePermission(req.principal, 'flows.review');
       await db.tx(async (c) => {
@@ -258,7 +300,13 @@ export const flowsCapability: Capability = {
           tags: ['flows'],
           summary: 'Set an FMP\'s capacity and surge thresholds',
           params: z.object({ code: z.string() }),
-          body: z.object({ capacity_per_day: z.number().int().positive().nullable(), alert_daily_above: z.number().int().positive().nullable(), alert_multiple: z.number().gt(1).nullable(), alert_window_days: z.union([z.literal(7), z.literal(28)]) }),
+          body: z.object({
+            capacity_per_day: z.number().int().positive().nullable(),
+            alert_daily_above: z.number().int().positive().nullable(),
+            alert_multiple: z.number().gt(1).nullable(),
+            alert_window_days: z.union([z.literal(7), z.literal(28)]),
+            alert_min_movements: z.number().int().min(0).max(1_000_000).optional().describe('a "multiple of the average" alert needs at least this many movements on the day (default 20; unchanged when absent)'),
+          }),
           response: { 200: z.any() },
         },
       },
@@ -269,12 +317,13 @@ export const flowsCapability: Capability = {
           const f = (await c.query('SELECT province_code FROM fmps WHERE code = $1 FOR UPDATE', [req.params.code])).rows[0];
           if (!f || !can(p, 'flows.manage', f.province_code)) throw notFound();
           const r = (
-            await c.query('UPDATE fmps SET capacity_per_day = $2, alert_daily_above = $3, alert_multiple = $4, alert_window_days = $5, updated_at = now() WHERE code = $1 RETURNING code, capacity_per_day, alert_daily_above, alert_multiple, alert_window_days', [
+            await c.query('UPDATE fmps SET capacity_per_day = $2, alert_daily_above = $3, alert_multiple = $4, alert_window_days = $5, alert_min_movements = coalesce($6, alert_min_movements), updated_at = now() WHERE code = $1 RETURNING code, capacity_per_day, alert_daily_above, alert_multiple, alert_window_days, alert_min_movements', [
               req.params.code,
               b.capacity_per_day,
               b.alert_daily_above,
               b.alert_multiple,
               b.alert_window_days,
+              b.alert_min_movements ?? null,
             ])
           ).rows[0];
           // New thresholds apply to the last 90 days of data too, not only to what arrives next.
