@@ -87,22 +87,30 @@ describe('workflow', () => {
   });
   const focal = (agency: number) => principal(['governance.read', 'governance.edit', 'governance.signoff'], agency);
 
-  test('a focal point signs only for their own ministry, only during validation', () => {
-    assert.equal(maySignFor(focal(1), 1, null), true);
-    assert.equal(maySignFor(focal(1), 2, null), false);
-    assert.equal(maySignFor(principal(['governance.signoff', 'governance.approve'], null), 1, null), false, 'no agency, no signature');
-    assert.equal(maySignFor(principal(['governance.signoff'], 1, ['IR-09']), 1, 'IR-08'), false, 'outside the province');
-    const a = allowedActions(focal(1), { status: 'INTERMINISTERIAL_VALIDATION', scope: 'national', province_code: null }, [1, 2]);
+  const NAT = { scope: 'national', province_code: null };
+  test('a focal point signs only for their own ministry, only during validation, and moves nothing', () => {
+    assert.equal(maySignFor(focal(1), 1, NAT), true);
+    assert.equal(maySignFor(focal(1), 2, NAT), false);
+    assert.equal(maySignFor(principal(['governance.signoff', 'governance.approve'], null), 1, NAT), false, 'no agency, no signature');
+    assert.equal(maySignFor(principal(['governance.signoff'], 1, ['IR-09']), 1, { scope: 'province', province_code: 'IR-08' }), false, 'outside the province');
+    assert.equal(maySignFor(principal(['governance.signoff'], 1, ['IR-09']), 1, NAT), false, 'a provincial focal point does not sign a national assessment');
+    const a = allowedActions(focal(1), { status: 'INTERMINISTERIAL_VALIDATION', ...NAT }, [1, 2]);
     assert.deepEqual(a.sign_for, [1]);
     assert.equal(a.edit, false);
-    assert.deepEqual(a.transitions, ['COMMENTS_ADDRESSED'], 'focal points cannot approve');
+    assert.deepEqual(a.transitions, [], 'only coordinators and approvers move an assessment');
+    const draft = allowedActions(focal(1), { status: 'DRAFT', ...NAT }, [1, 2]);
+    assert.deepEqual([draft.edit, draft.coordinate, draft.answer_for, draft.attach, draft.comment], [true, false, 1, true, true], 'answers its own ministry\'s indicators only');
+    const coord = allowedActions(principal(['governance.read', 'governance.edit', 'governance.coordinate'], null), { status: 'DRAFT', ...NAT }, [1]);
+    assert.deepEqual([coord.coordinate, coord.transitions], [true, ['SHARED_WITH_FOCAL_POINTS']]);
+    const provincial = allowedActions(principal(['governance.read', 'governance.edit', 'governance.coordinate'], null, ['IR-09']), { status: 'DRAFT', ...NAT }, [1]);
+    assert.deepEqual([provincial.edit, provincial.transitions], [false, []], 'a national assessment needs nationwide scope');
     assert.deepEqual(allowedActions(focal(1), { status: 'DRAFT', scope: 'national', province_code: null }, [1, 2]).sign_for, []);
   });
 
   test('nothing moves or is edited once published; reopening needs approval rights', () => {
     assert.ok(!TRANSITIONS.some((t) => t.from === 'PUBLISHED'));
     assert.ok(!EDITABLE.includes('PUBLISHED'));
-    const admin = principal(['governance.read', 'governance.edit', 'governance.approve'], null);
+    const admin = principal(['governance.read', 'governance.edit', 'governance.coordinate', 'governance.approve'], null);
     const pub = allowedActions(admin, { status: 'PUBLISHED', scope: 'national', province_code: null }, [1]);
     assert.deepEqual([pub.edit, pub.comment, pub.transitions.length, pub.reopen, pub.follow_up], [false, false, 0, true, true]);
     assert.equal(allowedActions(focal(1), { status: 'PUBLISHED', scope: 'national', province_code: null }, [1]).reopen, false);

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
-import { can, requirePermission, scopeOf, provinceFilter, type Principal } from '../platform/auth/access.ts';
+import { requirePermission, scopeOf, provinceFilter, type Principal } from '../platform/auth/access.ts';
+import { covers } from '../platform/auth/scope.ts';
 import { audit, type Actor } from '../platform/audit.ts';
 import { normalisePersian } from '../platform/text.ts';
 import type { Framework } from './framework-schema.ts';
@@ -27,7 +28,7 @@ import {
   type ToneCounts,
 } from './analysis.ts';
 import { canonicalJson, findVersion, indexOf, mappingsBetween, versionById, type StoredVersion } from './store.ts';
-import { COMMENTABLE, EDITABLE, allowedActions, findTransition, maySignFor, provinceOf, validationOutcome, type AllowedActions, type Decision, type Status } from './workflow.ts';
+import { COMMENTABLE, EDITABLE, allowedActions, findTransition, maySignFor, mayAnswer, holdsOver, provinceOf, validationOutcome, type AllowedActions, type Decision, type Status } from './workflow.ts';
 
 export const MAX_FILE_BYTES = 3 * 1024 * 1024; // also enforced by a CHECK on gov_evidence.file_data
 
@@ -86,11 +87,30 @@ export async function getAssessment(q: Queryable, id: number, lock = false): Pro
   return toRow(r);
 }
 
+/** The participating ministries' agency ids. */
+export async function ministryIds(q: Queryable, id: number): Promise<number[]> {
+  return (await q.query('SELECT agency_id FROM gov_assessment_ministries WHERE assessment_id = $1 ORDER BY agency_id', [id])).rows.map((r: any) => Number(r.agency_id));
+}
+
+/**
+ * Who reads an assessment: governance.read in its province (a national one: anywhere) and,
+ * for an agency-bound user, one of its ministries.
+ */
+export function mayRead(p: Principal | null, a: { scope: string; province_code: string | null }, ministries: number[]) {
+  const prov = provinceOf(a);
+  return covers(p, 'governance.read', { provinces: prov ? [prov] : [], agencies: ministries });
+}
+
+/** Throws 403 unless the user holds one of the permissions over the assessment. */
+function requireOver(p: Principal, permissions: string[], a: AssessmentRow, ministries: number[]) {
+  if (!permissions.some((perm) => holdsOver(p, perm, a, ministries))) throw new AppError('forbidden', 403, {}, { permission: permissions[0] });
+}
+
 /** Loads the assessment and checks that the user may read it. */
 export async function readable(q: Queryable, p: Principal | null, id: number): Promise<AssessmentRow> {
   if (!p) throw new AppError('unauthenticated', 401);
   const a = await getAssessment(q, id);
-  requirePermission(p, 'governance.read', provinceOf(a));
+  if (!mayRead(p, a, await ministryIds(q, id))) throw new AppError('forbidden', 403, {}, { permission: 'governance.read' });
   return a;
 }
 
@@ -99,12 +119,14 @@ function assertEditable(a: AssessmentRow) {
   if (!EDITABLE.includes(a.status)) throw new AppError('gov_not_editable', 409, { status: a.status });
 }
 
-async function lockForEdit(c: Queryable, p: Principal | null, id: number): Promise<AssessmentRow> {
+/** Locks the assessment for a change by an editor (focal point) or, with coordinate, a coordinator. */
+async function lockForEdit(c: Queryable, p: Principal | null, id: number, coordinate = false): Promise<AssessmentRow & { ministries: number[] }> {
   if (!p) throw new AppError('unauthenticated', 401);
   const a = await getAssessment(c, id, true);
-  requirePermission(p, 'governance.edit', provinceOf(a));
+  const ministries = await ministryIds(c, id);
+  requireOver(p, coordinate ? ['governance.coordinate'] : ['governance.edit', 'governance.coordinate'], a, ministries);
   assertEditable(a);
-  return a;
+  return { ...a, ministries };
 }
 
 async function touch(c: Queryable, id: number) {
@@ -156,14 +178,15 @@ export async function listAssessments(q: Queryable, p: Principal | null, filter:
     `SELECT a.*, f.code AS framework_code, v.version AS framework_version, f.title_en AS framework_title_en, f.title_fa AS framework_title_fa,
             pr.name_en AS province_en, pr.name_fa AS province_fa,
             (SELECT count(*) FROM gov_answers x WHERE x.assessment_id = a.id AND x.answer IS NOT NULL) AS answered,
-            (SELECT count(*) FROM gov_nodes n WHERE n.version_id = a.framework_version_id AND n.level = 'indicator') AS indicators
+            (SELECT count(*) FROM gov_nodes n WHERE n.version_id = a.framework_version_id AND n.level = 'indicator') AS indicators,
+            (SELECT coalesce(array_agg(m.agency_id), '{}') FROM gov_assessment_ministries m WHERE m.assessment_id = a.id) AS ministry_ids
        FROM gov_assessments a JOIN gov_framework_versions v ON v.id = a.framework_version_id JOIN gov_frameworks f ON f.id = v.framework_id
        LEFT JOIN provinces pr ON pr.code = a.province_code
       WHERE ${where.join(' AND ')}
       ORDER BY a.updated_at DESC, a.id DESC`,
     params,
   );
-  return rows.rows.map((r: any) => ({
+  return rows.rows.filter((r: any) => mayRead(p, r, r.ministry_ids.map(Number))).map((r: any) => ({
     ...toRow(r),
     framework_code: r.framework_code,
     framework_version: r.framework_version,
@@ -194,7 +217,8 @@ export async function createAssessment(db: Database, p: Principal | null, actor:
   if (input.scope !== 'national' && !province) throw new AppError('gov_province_required', 400);
   if (input.scope === 'city' && !(input.city_en?.trim() || input.city_fa?.trim())) throw new AppError('gov_city_required', 400);
   if (!(input.title_en?.trim() || input.title_fa?.trim())) throw new AppError('gov_title_required', 400);
-  requirePermission(p, 'governance.edit', province);
+  // Coordinators start assessments in their provinces; a national one needs nationwide scope.
+  if (!covers(p, 'governance.coordinate', { provinces: province ? [province] : null })) throw new AppError('forbidden', 403, {}, { permission: 'governance.coordinate' });
   return db.tx(async (c) => {
     const v = await findVersion(c, input.framework, input.version);
     if (v.kind !== 'assessment') throw new AppError('gov_not_assessment_framework', 400, { code: v.code });
@@ -219,7 +243,7 @@ export async function createAssessment(db: Database, p: Principal | null, actor:
 
 export async function updateAssessment(db: Database, p: Principal | null, actor: Actor, id: number, patch: { title_en?: string; title_fa?: string; city_en?: string | null; city_fa?: string | null; ministries?: number[] }) {
   await db.tx(async (c) => {
-    const a = await lockForEdit(c, p, id);
+    const a = await lockForEdit(c, p, id, true);
     const title_en = patch.title_en !== undefined ? clean(patch.title_en)! : a.title_en;
     const title_fa = patch.title_fa !== undefined ? clean(patch.title_fa)! : a.title_fa;
     if (!title_en && !title_fa) throw new AppError('gov_title_required', 400);
@@ -260,6 +284,12 @@ export async function setAnswer(db: Database, p: Principal | null, actor: Actor,
   return db.tx(async (c) => {
     const a = await lockForEdit(c, p, id);
     const node = await indicatorOf(c, a, code);
+    const assigned = (await c.query('SELECT responsible_agency_id FROM gov_answers WHERE assessment_id = $1 AND node_code = $2', [id, code])).rows[0]?.responsible_agency_id;
+    // Focal points answer only the indicators assigned to their ministry, and do not reassign them.
+    if (!mayAnswer(p, a, a.ministries, num(assigned))) throw new AppError('gov_not_your_indicator', 403, { code });
+    if (patch.responsible_agency_id !== undefined && patch.responsible_agency_id !== num(assigned) && !holdsOver(p, 'governance.coordinate', a, a.ministries)) {
+      throw new AppError('gov_not_your_indicator', 403, { code });
+    }
     if (patch.answer != null && !node.scheme?.options.some((o) => o.code === patch.answer)) {
       throw new AppError('gov_invalid_answer', 400, { code, answer: patch.answer, allowed: node.scheme?.options.map((o) => o.code).join(', ') ?? '' });
     }
@@ -356,7 +386,11 @@ export async function addEvidence(db: Database, p: Principal | null, actor: Acto
 
 export async function removeEvidence(db: Database, p: Principal | null, actor: Actor, id: number, evidenceId: number) {
   await db.tx(async (c) => {
-    await lockForEdit(c, p, id);
+    const a = await lockForEdit(c, p, id);
+    const e = (await c.query('SELECT created_by FROM gov_evidence WHERE id = $1 AND assessment_id = $2', [evidenceId, id])).rows[0];
+    if (!e) throw notFound();
+    // Coordinators remove any evidence; focal points only what they attached themselves.
+    if (e.created_by !== p!.id && !holdsOver(p, 'governance.coordinate', a, a.ministries)) throw new AppError('gov_not_your_evidence', 403);
     const r = (await c.query(`DELETE FROM gov_evidence WHERE id = $1 AND assessment_id = $2 RETURNING id, node_code, kind, title, url, article`, [evidenceId, id])).rows[0];
     if (!r) throw notFound();
     await c.query('INSERT INTO gov_answer_history (assessment_id, node_code, action, changes, actor_id, actor_label) VALUES ($1,$2,$3,$4,$5,$6)', [id, r.node_code, 'evidence.remove', JSON.stringify({ ...r, id: Number(r.id) }), actor.userId, actor.label]);
@@ -407,8 +441,7 @@ export async function listComments(q: Queryable, p: Principal | null, id: number
 async function lockForComment(c: Queryable, p: Principal | null, id: number) {
   if (!p) throw new AppError('unauthenticated', 401);
   const a = await getAssessment(c, id, true);
-  const prov = provinceOf(a);
-  if (!can(p, 'governance.edit', prov) && !can(p, 'governance.signoff', prov)) throw new AppError('forbidden', 403);
+  requireOver(p, ['governance.edit', 'governance.signoff', 'governance.coordinate'], a, await ministryIds(c, id));
   if (a.status === 'PUBLISHED') throw new AppError('gov_published', 409, { id });
   if (!COMMENTABLE.includes(a.status)) throw new AppError('gov_not_editable', 409, { status: a.status });
   return a;
@@ -443,7 +476,7 @@ export async function addComment(db: Database, p: Principal | null, actor: Actor
 export async function resolveComment(db: Database, p: Principal | null, actor: Actor, id: number, commentId: number, resolved: boolean) {
   await db.tx(async (c) => {
     const a = await lockForComment(c, p, id);
-    requirePermission(p, 'governance.edit', provinceOf(a));
+    requireOver(p!, ['governance.coordinate'], a, await ministryIds(c, id));
     const r = await c.query(
       `UPDATE gov_comments SET resolved_at = CASE WHEN $3::boolean THEN now() ELSE NULL END, resolved_by = CASE WHEN $3::boolean THEN $4::uuid ELSE NULL END
         WHERE id = $1 AND assessment_id = $2 AND parent_id IS NULL`,
@@ -486,12 +519,13 @@ export async function transition(db: Database, p: Principal | null, actor: Actor
   if (!p) throw new AppError('unauthenticated', 401);
   return db.tx(async (c) => {
     const a = await getAssessment(c, id, true);
-    const prov = provinceOf(a);
-    requirePermission(p, 'governance.read', prov);
+    const mins = await ministryIds(c, id);
+    // Only the assessment's coordinators (and, for approval, the government approvers) move it.
+    requireOver(p, ['governance.coordinate', 'governance.approve'], a, mins);
     if (a.status === 'PUBLISHED') throw new AppError('gov_published', 409, { id });
     const t = findTransition(a.status, to);
     if (!t) throw new AppError('gov_transition_not_allowed', 409, { from: a.status, to });
-    requirePermission(p, t.permission, prov);
+    requireOver(p, [t.permission], a, mins);
     let cycle = a.validation_cycle;
     if (a.status === 'SHARED_WITH_FOCAL_POINTS' && to === 'COMMENTS_ADDRESSED') {
       const open = Number((await c.query('SELECT count(*) AS n FROM gov_comments WHERE assessment_id = $1 AND parent_id IS NULL AND resolved_at IS NULL', [id])).rows[0].n);
@@ -543,10 +577,9 @@ export async function signOff(db: Database, p: Principal | null, actor: Actor, i
   if (!p) throw new AppError('unauthenticated', 401);
   await db.tx(async (c) => {
     const a = await getAssessment(c, id, true);
-    const prov = provinceOf(a);
-    requirePermission(p, 'governance.signoff', prov);
+    requireOver(p, ['governance.signoff'], a, await ministryIds(c, id));
     // Only a focal point whose own agency is this ministry signs for it.
-    if (!maySignFor(p, agencyId, prov)) throw new AppError('gov_signoff_other_agency', 403, { agency: agencyId });
+    if (!maySignFor(p, agencyId, a)) throw new AppError('gov_signoff_other_agency', 403, { agency: agencyId });
     if (a.status === 'PUBLISHED') throw new AppError('gov_published', 409, { id });
     if (a.status !== 'INTERMINISTERIAL_VALIDATION') throw new AppError('gov_wrong_status', 409, { status: a.status });
     if (!(await c.query('SELECT 1 FROM gov_assessment_ministries WHERE assessment_id = $1 AND agency_id = $2', [id, agencyId])).rowCount) {
@@ -592,7 +625,7 @@ export async function reopen(db: Database, p: Principal | null, actor: Actor, id
   if (!p) throw new AppError('unauthenticated', 401);
   return db.tx(async (c) => {
     const a = await getAssessment(c, id, true);
-    requirePermission(p, 'governance.approve', provinceOf(a));
+    requireOver(p, ['governance.approve'], a, await ministryIds(c, id));
     if (a.status !== 'PUBLISHED') throw new AppError('gov_not_published', 409, { status: a.status });
     const newer = (await c.query('SELECT id FROM gov_assessments WHERE reopened_from_id = $1', [id])).rows[0];
     if (newer) throw new AppError('gov_already_reopened', 409, { id: Number(newer.id) });
@@ -618,7 +651,7 @@ export async function followUp(db: Database, p: Principal | null, actor: Actor, 
   if (!p) throw new AppError('unauthenticated', 401);
   return db.tx(async (c) => {
     const a = await getAssessment(c, id, true);
-    requirePermission(p, 'governance.edit', provinceOf(a));
+    requireOver(p, ['governance.coordinate'], a, await ministryIds(c, id));
     if (a.status !== 'PUBLISHED') throw new AppError('gov_not_published', 409, { status: a.status });
     const fromV = await versionById(c, a.framework_version_id);
     const toV = input.version ? await findVersion(c, fromV.code, input.version) : fromV;

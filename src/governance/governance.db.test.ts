@@ -242,7 +242,7 @@ describe(`[${TEST_ENGINE}] governance assessments`, () => {
 
   test('sign-off per ministry: a focal point of one ministry cannot sign for another (403, nothing changes)', async () => {
     const id = await newSdgAssessment();
-    await answerAll(id, focalMoi);
+    await answerAll(id);
     ok(await move(id, 'SHARED_WITH_FOCAL_POINTS'));
     ok(await move(id, 'COMMENTS_ADDRESSED'));
     assert.equal((await t.as(focalMoi)('POST', `${P}/assessments/${id}/signoff`, { agency_id: agency.moi, decision: 'SIGNED_OFF' })).json().error.code, 'gov_wrong_status');
@@ -250,7 +250,7 @@ describe(`[${TEST_ENGINE}] governance assessments`, () => {
     assert.equal((await t.as(focalMoi)('PUT', `${P}/assessments/${id}/answers/PD_1_1`, { answer: 'NO' })).json().error.code, 'gov_not_editable');
 
     const signoffs = () => n('SELECT count(*) AS n FROM gov_signoffs WHERE assessment_id = $1', [id]);
-    const audits = () => n('SELECT count(*) AS n FROM audit_log');
+    const audits = () => n(`SELECT count(*) AS n FROM audit_log WHERE action <> 'access.denied'`); // denials are audited, nothing else
     const [s0, a0] = [await signoffs(), await audits()];
     const cross = await t.as(focalMoi)('POST', `${P}/assessments/${id}/signoff`, { agency_id: agency.mfa, decision: 'SIGNED_OFF' });
     assert.equal(cross.statusCode, 403);
@@ -261,6 +261,7 @@ describe(`[${TEST_ENGINE}] governance assessments`, () => {
     assert.equal((await t.as(viewer)('POST', `${P}/assessments/${id}/signoff`, { agency_id: agency.mfa, decision: 'SIGNED_OFF' })).statusCode, 403);
     assert.equal(await signoffs(), s0);
     assert.equal(await audits(), a0);
+    assert.ok(await db.one(`SELECT 1 FROM audit_log WHERE action = 'access.denied' AND actor_id = $1 AND subject_id = $2`, [viewer.id, String(id)]), 'the refused attempt is audited');
     const detail = ok(await t.as(focalMoi)('GET', `${P}/assessments/${id}`));
     assert.deepEqual(detail.actions.sign_for, [agency.moi], 'the page offers only the own ministry');
     assert.ok(detail.ministries.every((m: any) => m.decision === null));
@@ -421,6 +422,61 @@ describe(`[${TEST_ENGINE}] governance assessments`, () => {
     assert.ok(!mine.some((a: any) => a.id === id));
     assert.equal((await t.as(mashhad)('POST', `${P}/assessments`, { title_fa: 'کرمان', framework: 'mgi', version: 'iran-2026', scope: 'province', province_code: 'IR-08' })).statusCode, 403);
     assert.equal((await t.as(null)('GET', `${P}/assessments`)).statusCode, 401);
+  });
+
+  test('governance roles: focal points answer only their ministry\'s indicators, comment, attach and sign; only coordinators move the assessment', async () => {
+    const coordinator = await t.user([{ role: 'coordinator' }]);
+    const id = await newSdgAssessment(coordinator);
+    const as = (u: TestUser) => t.as(u);
+    ok(await as(coordinator)('PUT', `${P}/assessments/${id}/answers/PD_1_1`, { responsible_agency_id: agency.moi }));
+    ok(await as(coordinator)('PUT', `${P}/assessments/${id}/answers/PD_1_2`, { responsible_agency_id: agency.mfa }));
+    ok(await as(focalMoi)('PUT', `${P}/assessments/${id}/answers/PD_1_1`, { answer: 'YES_ALL', finding_fa: 'پاسخ وزارت کشور' }));
+    const other = await as(focalMoi)('PUT', `${P}/assessments/${id}/answers/PD_1_2`, { answer: 'NO' });
+    assert.equal(other.statusCode, 403);
+    assert.equal(other.json().error.code, 'gov_not_your_indicator');
+    assert.equal((await as(focalMoi)('PUT', `${P}/assessments/${id}/answers/PD_2_1`, { answer: 'YES' })).statusCode, 403, 'unassigned: coordinators only');
+    assert.equal((await as(focalMoi)('PUT', `${P}/assessments/${id}/answers/PD_1_1`, { responsible_agency_id: agency.mfa })).statusCode, 403, 'no reassigning');
+    assert.equal((await as(focalMoi)('PUT', `${P}/assessments/${id}/answers/PD_1_2`, { responsible_agency_id: agency.moi })).statusCode, 403, 'no taking over');
+    assert.equal((await db.one(`SELECT answer FROM gov_answers WHERE assessment_id = $1 AND node_code = 'PD_1_2'`, [id]))!.answer, null);
+    // Evidence: attach anywhere; remove only one's own (coordinators any).
+    const mine = ok(await as(focalMoi)('POST', `${P}/assessments/${id}/answers/PD_1_2/evidence`, { kind: 'report', title: 'گزارش' }), 201);
+    assert.equal((await as(focalMfa)('DELETE', `${P}/assessments/${id}/evidence/${mine.id}`)).json().error.code, 'gov_not_your_evidence');
+    const theirs = ok(await as(focalMfa)('POST', `${P}/assessments/${id}/answers/PD_1_2/evidence`, { kind: 'report', title: 'گزارش ۲' }), 201);
+    assert.equal((await as(focalMfa)('DELETE', `${P}/assessments/${id}/evidence/${theirs.id}`)).statusCode, 204);
+    assert.equal((await as(coordinator)('DELETE', `${P}/assessments/${id}/evidence/${mine.id}`)).statusCode, 204);
+    // Comments yes, resolving and moving the assessment no.
+    const c = ok(await as(focalMoi)('POST', `${P}/assessments/${id}/comments`, { body: 'نظر' }), 201);
+    assert.equal((await as(focalMoi)('POST', `${P}/assessments/${id}/comments/${c.id}/resolve`, { resolved: true })).statusCode, 403);
+    assert.equal((await move(id, 'SHARED_WITH_FOCAL_POINTS', focalMoi)).statusCode, 403);
+    ok(await move(id, 'SHARED_WITH_FOCAL_POINTS', coordinator));
+    assert.equal((await move(id, 'DRAFT', focalMoi)).statusCode, 403, 'a focal point cannot send it back to Draft');
+    assert.equal((await db.one('SELECT status FROM gov_assessments WHERE id = $1', [id]))!.status, 'SHARED_WITH_FOCAL_POINTS');
+    // The page shows only what each may do.
+    const fa = ok(await as(focalMoi)('GET', `${P}/assessments/${id}`)).actions;
+    assert.deepEqual([fa.coordinate, fa.answer_for, fa.transitions, fa.attach, fa.comment], [false, agency.moi, [], true, true]);
+    const ca = ok(await as(coordinator)('GET', `${P}/assessments/${id}`)).actions;
+    assert.deepEqual([ca.coordinate, ca.transitions.sort()], [true, ['COMMENTS_ADDRESSED', 'DRAFT']]);
+    // National objects need nationwide scope: a provincial focal point or coordinator reads but does not write.
+    const provincialFocal = await t.user([{ role: 'focal_point', provinces: ['IR-09'] }], { agencyId: agency.moi });
+    const provincialCoord = await t.user([{ role: 'coordinator', provinces: ['IR-09'] }]);
+    ok(await as(provincialFocal)('GET', `${P}/assessments/${id}`));
+    assert.equal((await as(provincialFocal)('PUT', `${P}/assessments/${id}/answers/PD_1_1`, { answer: 'NO' })).statusCode, 403);
+    assert.equal((await as(provincialFocal)('POST', `${P}/assessments/${id}/comments`, { body: 'x' })).statusCode, 403);
+    assert.equal((await move(id, 'COMMENTS_ADDRESSED', provincialCoord)).statusCode, 403);
+    assert.equal((await as(provincialCoord)('POST', `${P}/assessments`, { title_fa: 'ملی', framework: 'sdg-10.7.2', scope: 'national' })).statusCode, 403);
+    assert.equal((await as(provincialCoord)('POST', `${P}/assessments`, { title_fa: 'سیستان', framework: 'mgi', version: 'iran-2026', scope: 'province', province_code: 'IR-11' })).statusCode, 403);
+    ok(await as(provincialCoord)('POST', `${P}/assessments`, { title_fa: 'خراسان', framework: 'mgi', version: 'iran-2026', scope: 'province', province_code: 'IR-09' }), 201);
+    assert.equal((await as(provincialCoord)('POST', `${P}/frameworks/mgi/versions`, { version: 'p-1', from_version: 'iran-2026' })).statusCode, 403, 'frameworks are national');
+    assert.ok(Number((await db.one(`SELECT count(*) AS n FROM audit_log WHERE action = 'access.denied' AND actor_id = $1 AND subject_id = $2`, [provincialFocal.id, String(id)]))!.n) >= 2, 'denials are audited');
+    // Agency scope: a user bound to an agency that does not take part does not see it.
+    const iomViewer = await t.user([{ role: 'viewer', agencyIds: [agency.iom] }], { agencyId: agency.iom });
+    assert.equal((await as(iomViewer)('GET', `${P}/assessments/${id}`)).statusCode, 403);
+    assert.ok(!ok(await as(iomViewer)('GET', `${P}/assessments`)).some((a: any) => a.id === id));
+    const moiViewer = await t.user([{ role: 'viewer', agencyIds: [agency.moi] }], { agencyId: agency.moi });
+    ok(await as(moiViewer)('GET', `${P}/assessments/${id}`));
+    // Exports and evidence files are audited reads.
+    await as(viewer)('GET', `${P}/assessments/${id}/export.json`);
+    assert.ok(await db.one(`SELECT 1 FROM audit_log WHERE action = 'governance.assessment.export' AND actor_id = $1 AND subject_id = $2`, [viewer.id, String(id)]));
   });
 
   test('exports: XLSX right-to-left in Persian; the report page in both languages; PDF or a clear 503', async () => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Api, Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { requirePermission, can } from '../platform/auth/access.ts';
+import { declareAccess, defineResource, intParam, type Touches } from '../platform/auth/scope.ts';
 import { audit } from '../platform/audit.ts';
 import { addMessages, type Locale } from '../platform/i18n/messages.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -14,7 +15,7 @@ import { compareVersions } from './analysis.ts';
 import { addNode, findVersion, indexOf, mappingsBetween, setMappings, storeFrameworkVersion, versionFrozen } from './store.ts';
 import * as A from './assessments.ts';
 import * as C from './coordination.ts';
-import { STATUSES } from './workflow.ts';
+import { STATUSES, assessmentTarget } from './workflow.ts';
 import { frameworkFromXlsx, frameworkToXlsx, assessmentToXlsx } from './xlsx.ts';
 import { renderReport, fontFaces, fontFile, FONT_FILES, htmlToPdf } from './report.ts';
 
@@ -204,7 +205,100 @@ const safeName = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '-');
 const reportLocale = (req: { query: { lang?: Locale }; locale: Locale }): Locale => req.query.lang ?? req.locale;
 const SAFE_TYPES = /^(application\/pdf|image\/(png|jpeg|gif|webp)|text\/plain|text\/csv|application\/vnd\.openxmlformats-officedocument\.[a-z.]+|application\/msword|application\/vnd\.ms-excel|application\/zip)$/;
 
-function defineRoutes(api: Api, db: Database) {
+// ------------------------------------------------------------ who touches what
+
+// An assessment for writes: its province (national: nationwide scope) and its ministries.
+defineResource('gov_assessment', async (q, params) => {
+  const id = intParam(params.id);
+  const a = id == null ? null : (await q.query('SELECT id, scope, province_code FROM gov_assessments WHERE id = $1', [id])).rows[0];
+  return a ? assessmentTarget({ ...a, id: Number(a.id) }, await A.ministryIds(q, Number(a.id))) : null;
+});
+// For reads, a national assessment is readable in every province (still per ministry for agency-bound users).
+defineResource('gov_assessment_read', async (q, params) => {
+  const id = intParam(params.id);
+  const a = id == null ? null : (await q.query('SELECT id, scope, province_code FROM gov_assessments WHERE id = $1', [id])).rows[0];
+  if (!a) return null;
+  const t = assessmentTarget({ ...a, id: Number(a.id) }, await A.ministryIds(q, Number(a.id)));
+  return { ...t, provinces: t.provinces ?? [] };
+});
+const structure = (read: boolean) => async (q: any, params: Record<string, string>) => {
+  const id = intParam(params.id);
+  const s = id == null ? null : (await q.query('SELECT id, province_code FROM gov_coord_structures WHERE id = $1', [id])).rows[0];
+  return s ? { provinces: s.province_code ? [s.province_code] : read ? [] : null, type: 'gov_structure', id: String(s.id) } : null;
+};
+defineResource('gov_structure', structure(false));
+defineResource('gov_structure_read', structure(true));
+
+const READ: Touches = { permission: 'governance.read' };
+const MANAGE_NATIONAL: Touches = { permission: 'governance.manage', national: true };
+const A_READ: Touches = { permission: 'governance.read', resource: 'gov_assessment_read' };
+const A_EXPORT: Touches = { ...A_READ, audit: 'governance.assessment.export' };
+const A_WRITE = (permission: string[]): Touches => ({ permission, resource: 'gov_assessment' });
+const S_READ: Touches = { permission: 'governance.read', resource: 'gov_structure_read' };
+const S_MANAGE: Touches = { permission: 'governance.manage', resource: 'gov_structure' };
+const EDITORS = ['governance.edit', 'governance.coordinate'];
+
+export const GOVERNANCE_ACCESS: Record<string, Touches> = {
+  [`GET ${P}/frameworks`]: READ,
+  [`GET ${P}/frameworks/:code/versions/:version`]: READ,
+  [`GET ${P}/frameworks/:code/versions/:version/export.json`]: READ,
+  [`GET ${P}/frameworks/:code/versions/:version/export.xlsx`]: READ,
+  [`POST ${P}/frameworks/import`]: MANAGE_NATIONAL,
+  [`POST ${P}/frameworks/:code/versions`]: MANAGE_NATIONAL,
+  [`POST ${P}/frameworks/:code/versions/:version/nodes`]: MANAGE_NATIONAL,
+  [`PUT ${P}/frameworks/:code/versions/:version/mappings`]: MANAGE_NATIONAL,
+  [`GET ${P}/frameworks/:code/compare`]: READ,
+  [`GET ${P}/gcm`]: READ,
+  [`POST ${P}/score-1072`]: READ,
+  [`GET ${P}/assessments`]: READ,
+  [`POST ${P}/assessments`]: {
+    permission: 'governance.coordinate',
+    body: (b) => ({ provinces: b.scope === 'national' ? null : b.province_code ? [b.province_code] : [], type: 'gov_assessment' }),
+  },
+  [`GET ${P}/assessments/:id`]: A_READ,
+  [`PATCH ${P}/assessments/:id`]: A_WRITE(['governance.coordinate']),
+  [`PUT ${P}/assessments/:id/answers/:code`]: A_WRITE(EDITORS),
+  [`GET ${P}/assessments/:id/history`]: A_READ,
+  [`POST ${P}/assessments/:id/answers/:code/evidence`]: A_WRITE(EDITORS),
+  [`DELETE ${P}/assessments/:id/evidence/:eid`]: A_WRITE(EDITORS),
+  [`GET ${P}/assessments/:id/evidence/:eid/file`]: { ...A_READ, audit: 'governance.evidence.read' },
+  [`GET ${P}/assessments/:id/comments`]: A_READ,
+  [`POST ${P}/assessments/:id/comments`]: A_WRITE([...EDITORS, 'governance.signoff']),
+  [`POST ${P}/assessments/:id/comments/:cid/resolve`]: A_WRITE(['governance.coordinate']),
+  [`POST ${P}/assessments/:id/transition`]: A_WRITE(['governance.coordinate', 'governance.approve']),
+  [`POST ${P}/assessments/:id/signoff`]: A_WRITE(['governance.signoff']),
+  [`POST ${P}/assessments/:id/reopen`]: A_WRITE(['governance.approve']),
+  [`POST ${P}/assessments/:id/follow-up`]: A_WRITE(['governance.coordinate']),
+  [`GET ${P}/assessments/:id/snapshot`]: A_READ,
+  [`GET ${P}/assessments/:id/dashboard`]: A_READ,
+  [`GET ${P}/assessments/:id/gcm`]: A_READ,
+  [`GET ${P}/assessments/:id/score-1072`]: A_READ,
+  [`GET ${P}/assessments/:id/compare/:other`]: A_READ,
+  [`GET ${P}/assessments/:id/export.json`]: A_EXPORT,
+  [`GET ${P}/assessments/:id/export.xlsx`]: A_EXPORT,
+  [`GET ${P}/assessments/:id/report.html`]: A_EXPORT,
+  [`GET ${P}/assessments/:id/report.pdf`]: A_EXPORT,
+  [`GET ${P}/fonts/:file`]: { public: true },
+  [`GET ${P}/coordination`]: READ,
+  [`POST ${P}/coordination`]: {
+    permission: 'governance.manage',
+    body: (b) => ({ provinces: b.level === 'national' ? null : b.province_code ? [b.province_code] : [], type: 'gov_structure' }),
+  },
+  [`GET ${P}/coordination/:id`]: S_READ,
+  [`PATCH ${P}/coordination/:id`]: S_MANAGE,
+  [`POST ${P}/coordination/:id/members`]: S_MANAGE,
+  [`PATCH ${P}/coordination/:id/members/:mid`]: S_MANAGE,
+  [`POST ${P}/coordination/:id/meetings`]: S_MANAGE,
+  [`PATCH ${P}/coordination/:id/meetings/:mid`]: S_MANAGE,
+  [`POST ${P}/coordination/:id/actions`]: S_MANAGE,
+  [`PATCH ${P}/coordination/:id/actions/:aid`]: { permission: ['governance.manage', 'governance.edit'], resource: 'gov_structure' },
+  [`GET ${P}/coordination/:id/workplan`]: S_READ,
+  [`GET ${P}/workplan`]: READ,
+  [`GET ${P}/me`]: { signedIn: true },
+};
+
+function defineRoutes(plainApi: Api, db: Database) {
+  const api = declareAccess(plainApi, GOVERNANCE_ACCESS);
   // ------------------------------------------------------------ frameworks
 
   api.get(`${P}/frameworks`, { schema: { tags, summary: 'Frameworks and their versions', response: { 200: z.array(frameworkListItem) } } }, async (req) => {
@@ -505,7 +599,7 @@ function defineRoutes(api: Api, db: Database) {
             ministries: z.array(ministryView),
             comments: z.array(z.object({ node_code: z.string().nullable(), count: z.number(), open: z.number() })),
             related: z.array(z.object({ id: z.number(), round_no: z.number(), version_no: z.number(), status, reopened_from_id: z.number().nullable(), previous_round_id: z.number().nullable() })),
-            actions: z.object({ edit: z.boolean(), comment: z.boolean(), transitions: z.array(status), sign_for: z.array(z.number()), reopen: z.boolean(), follow_up: z.boolean() }),
+            actions: z.object({ edit: z.boolean(), coordinate: z.boolean(), answer_for: z.number().nullable(), attach: z.boolean(), comment: z.boolean(), transitions: z.array(status), sign_for: z.array(z.number()), reopen: z.boolean(), follow_up: z.boolean() }),
           }),
         },
       },
@@ -876,10 +970,10 @@ function defineRoutes(api: Api, db: Database) {
   );
 
   // Whether the user may manage frameworks and coordination (the web page asks).
-  api.get(`${P}/me`, { schema: { tags, summary: "The user's governance permissions and agency", response: { 200: z.object({ read: z.boolean(), edit: z.boolean(), signoff: z.boolean(), approve: z.boolean(), manage: z.boolean(), agency_id: z.number().nullable() }) } } }, async (req) => {
+  api.get(`${P}/me`, { schema: { tags, summary: "The user's governance permissions and agency", response: { 200: z.object({ read: z.boolean(), edit: z.boolean(), coordinate: z.boolean(), signoff: z.boolean(), approve: z.boolean(), manage: z.boolean(), agency_id: z.number().nullable() }) } } }, async (req) => {
     if (!req.principal) throw new AppError('unauthenticated', 401);
     const p = req.principal;
-    return { read: can(p, 'governance.read'), edit: can(p, 'governance.edit'), signoff: can(p, 'governance.signoff'), approve: can(p, 'governance.approve'), manage: can(p, 'governance.manage'), agency_id: p.agencyId };
+    return { read: can(p, 'governance.read'), edit: can(p, 'governance.edit'), coordinate: can(p, 'governance.coordinate'), signoff: can(p, 'governance.signoff'), approve: can(p, 'governance.approve'), manage: can(p, 'governance.manage'), agency_id: p.agencyId };
   });
 }
 

@@ -15,8 +15,13 @@ export const PERMISSIONS = {
   'governance.read': 'Read governance assessments',
   'governance.edit': 'Answer and edit governance assessments',
   'governance.signoff': 'Sign off or object to an assessment for one\'s agency',
+  'governance.coordinate': "Coordinate an assessment: move it through the workflow, answer any indicator, assign indicators to ministries, remove evidence, resolve comments",
   'governance.approve': 'Approve and publish assessments for the government',
   'governance.manage': 'Manage frameworks and coordination structures',
+  'capacity.read': 'Read trainings and their participants (personal data, within one\'s provinces and agencies)',
+  'capacity.manage': 'Create trainings, import attendance sheets, record tests, evaluations and certificates',
+  'provinces.read': 'Read province profiles, provincial needs and internal mobility',
+  'provinces.manage': 'Edit provincial needs assessments and internal mobility figures',
   'protection.screen': 'Screen people at a point of entry and open protection cases (own agency, own provinces)',
   'protection.read': 'Read protection cases of one\'s agency or referred to it (non-identifying fields)',
   'protection.identity': 'Read identity, exploitation detail and perpetrator fields of protection cases one may read',
@@ -29,10 +34,6 @@ export const PERMISSIONS = {
   'protection.oversee': 'Data protection oversight: alerts, data-subject reports, retention and legal hold',
   'exercises.read': 'List simulation exercises and read the improvement plan (within one\'s provinces); an exercise\'s scenario needs a role in it',
   'exercises.manage': 'Design and control simulation exercises (within one\'s provinces): MSEL, people, clock, report, improvement plan',
-  'capacity.read': 'Read trainings and their participants (personal data, within one\'s provinces and agencies)',
-  'capacity.manage': 'Create trainings, import attendance sheets, record tests, evaluations and certificates',
-  'provinces.read': 'Read province profiles, provincial needs and internal mobility',
-  'provinces.manage': 'Edit provincial needs assessments and internal mobility figures',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -53,6 +54,13 @@ export const BUILTIN_ROLES: { code: string; name_en: string; name_fa: string; pe
     name_en: 'Government focal point',
     name_fa: 'رابط دولتی',
     permissions: ['flows.read', 'flows.export', 'governance.read', 'governance.edit', 'governance.signoff'],
+    clearance: 'internal',
+  },
+  {
+    code: 'coordinator',
+    name_en: 'Assessment coordinator',
+    name_fa: 'هماهنگ‌کننده ارزیابی',
+    permissions: ['flows.read', 'governance.read', 'governance.edit', 'governance.coordinate'],
     clearance: 'internal',
   },
   { code: 'viewer', name_en: 'Viewer', name_fa: 'بیننده', permissions: ['flows.read', 'governance.read', 'provinces.read'], clearance: 'internal' },

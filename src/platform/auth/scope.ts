@@ -195,3 +195,23 @@ export function intParam(v: string | undefined): number | null {
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Declares a capability's routes' access in one table, 'METHOD /path' → Touches: the returned
+ * api adds each route's declaration to its options, and refuses (at start-up) a route without one.
+ */
+export function declareAccess<T extends object>(api: T, table: Record<string, Touches>): T {
+  const methods = new Set(['get', 'post', 'put', 'patch', 'delete']);
+  return new Proxy(api, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof prop !== 'string' || !methods.has(prop) || typeof value !== 'function') return value;
+      return (path: string, opts: any, handler: any) => {
+        const key = `${prop.toUpperCase()} ${path}`;
+        const access = table[key];
+        if (!access) throw new Error(`route ${key} declares no access (add it to the capability's access table)`);
+        return value.call(target, path, { ...opts, config: { ...(opts?.config ?? {}), access } }, handler);
+      };
+    },
+  });
+}
