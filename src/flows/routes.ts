@@ -253,7 +253,7 @@ export const flowsCapability: Capability = {
       async (req) => {
         const p = requirePermission(req.principal, 'flows.read');
         const f = filters(req.query, p);
-        return alertEpisodes(db, { from: f.from, to: f.to, scope: f.scope, provinces: f.provinces, fmps: f.fmps, openOnly: req.query.open_only === 'true', limit: req.query.limit });
+        return alertEpisodes(db, { from: f.from, to: f.to, scope: f.scope ?? null, provinces: f.provinces, fmps: f.fmps, openOnly: req.query.open_only === 'true', limit: req.query.limit });
       },
     );
 
