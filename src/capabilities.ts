@@ -6,7 +6,7 @@ import { placesCapability } from './places/routes.ts';
 import { flowsCapability } from './flows/routes.ts';
 import { governanceCapability } from './governance/routes.ts';
 import { capacityCapability } from './capacity/routes.ts';
+import { provincesCapability } from './provinces/routes.ts';
 import { collectCapability } from './collect/routes.ts';
-import { exercisesCapability } from './exercises/routes.ts';
 
-export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, collectCapability, exercisesCapability];
+export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, provincesCapability, collectCapability];

@@ -73,7 +73,7 @@ export async function importParticipants(db: Database, o: ParticipantImportOptio
   type Row = { row: number; name: string; key: string; sex: 'male' | 'female'; agencyId: number; province: string; position: string; pre: number | null; post: number | null; sessions: number | null };
   const rows: Row[] = [];
   const seen = new Set<string>();
-  let header: string[] | null = null;
+  let header = null as string[] | null;
   try {
     const reader = /\.xlsx$/i.test(o.path) ? readXlsx(o.path, { onHeader: (h) => (header = h.columns) }) : readCsv(o.path, { onHeader: (h) => (header = h.columns) });
     let checked = false;

@@ -10,8 +10,8 @@ import { backup, restore } from '../platform/db/backup.ts';
 import { cliActor } from '../platform/audit.ts';
 import { importCommand, exportCommand, flowsCommand, demoCommand } from '../flows/cli.ts';
 import { governanceCommand } from '../governance/cli.ts';
-import { exercisesCommand } from '../exercises/cli.ts';
 import { trainingImportCommand } from '../capacity/cli.ts';
+import { provincesCommand, mobilityImportCommand } from '../provinces/cli.ts';
 
 export interface Command {
   usage?: string;
@@ -42,8 +42,8 @@ async function askPassword(prompt: string): Promise<string> {
 
 export const commands: Record<string, Command> = {
   import: {
-    usage: '  import flows FILE [--mapping NAME|FILE.json] [--dry-run]\n                             import FMR records (CSV/XLSX, Marz format or a mapped Kobo/ODK export)\n  import training-participants FILE --training CODE [--title "…"] [--dry-run]\n                             import an attendance sheet into a training (created when missing)',
-    run: (args, config) => (args[0] === 'training-participants' ? trainingImportCommand(args, config, withDatabase) : importCommand(args, config, withDatabase)),
+    usage: '  import flows FILE [--mapping NAME|FILE.json] [--dry-run]\n                             import FMR records (CSV/XLSX, Marz format or a mapped Kobo/ODK export)\n  import training-participants FILE --training CODE [--title "…"] [--dry-run]\n                             import an attendance sheet into a training (created when missing)\n  import mobility FILE [--dry-run]\n                             import internal mobility figures (origin–destination per round)',
+    run: (args, config) => (args[0] === 'training-participants' ? trainingImportCommand(args, config, withDatabase) : args[0] === 'mobility' ? mobilityImportCommand(args, config, withDatabase) : importCommand(args, config, withDatabase)),
   },
   export: {
     usage: '  export flows FILE.csv|.xlsx [--from D] [--to D] [--fmp CODE] [--daily] [--hxl] [--lang fa]\n                             export FMR records or daily aggregates',
@@ -57,11 +57,11 @@ export const commands: Record<string, Command> = {
     usage: '  demo [--records N] [--seed S] [--end-date D]\n                             load synthetic flow data (two years at six crossings, labelled SYNTHETIC)',
     run: (args, config) => demoCommand(args, config, (c, n, fn) => withDatabase(c, n, async (db) => (await prepareDatabase(db), fn(db)))),
   },
-  governance: { usage: '  governance score-1072 FILE.json   score SDG 10.7.2 answers', run: (args) => governanceCommand(args, console) },
-  exercises: {
-    usage: '  exercises create|import-msel|msel|shift …\n                             simulation exercises (LIVEX/SIMEX): create, MSEL import, MSEL as JSON, schedule shifts',
-    run: (args, config) => exercisesCommand(args, config, withDatabase),
+  provinces: {
+    usage: '  provinces profile IR-NN [--from D --to D] [--json] [--pdf FILE [--lang fa|en]]\n                             one province\'s profile (flows as in `flows summary --province`)',
+    run: (args, config) => provincesCommand(args, config, withDatabase),
   },
+  governance: { usage: '  governance score-1072 FILE.json   score SDG 10.7.2 answers', run: (args) => governanceCommand(args, console) },
   migrate: {
     async run(_args, config) {
       return withDatabase(config, 'migrate', async (db) => {

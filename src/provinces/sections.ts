@@ -32,6 +32,15 @@ export interface ProfileSection {
   /** Order on the page (lower first); default 100. */
   order?: number;
   load(db: Queryable, ctx: ProfileSectionContext): Promise<object | null>;
+  /**
+   * Optional: the section's HTML for the printable page and PDF (escape your own text; in
+   * Persian use Persian digits and Jalali dates). Without it the page shows the section's
+   * top-level numbers and texts, labelled through `labels` (or the keys) — ISO dates become
+   * Jalali and digits Persian in the Persian page.
+   */
+  render?(data: object, lang: 'en' | 'fa'): string;
+  /** Labels for the top-level keys of the section's data, for the default rendering. */
+  labels?: { en: Record<string, string>; fa: Record<string, string> };
 }
 
 const sections = new Map<string, ProfileSection>();
@@ -49,6 +58,7 @@ export function profileSections(): ProfileSection[] {
 export interface LoadedSection {
   key: string;
   title: { en: string; fa: string } | null;
+  section: ProfileSection;
   data: object | null;
   error?: string;
 }
@@ -58,9 +68,9 @@ export async function loadProfileSections(db: Queryable, ctx: ProfileSectionCont
   return Promise.all(
     profileSections().map(async (s) => {
       try {
-        return { key: s.key, title: s.title ?? null, data: await s.load(db, ctx) };
+        return { key: s.key, title: s.title ?? null, section: s, data: await s.load(db, ctx) };
       } catch (e) {
-        return { key: s.key, title: s.title ?? null, data: null, error: (e as Error).message };
+        return { key: s.key, title: s.title ?? null, section: s, data: null, error: (e as Error).message };
       }
     }),
   );
