@@ -8,5 +8,6 @@ import { governanceCapability } from './governance/routes.ts';
 import { capacityCapability } from './capacity/routes.ts';
 import { provincesCapability } from './provinces/routes.ts';
 import { collectCapability } from './collect/routes.ts';
+import { exercisesCapability } from './exercises/routes.ts';
 
-export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, provincesCapability, collectCapability];
+export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, provincesCapability, collectCapability, exercisesCapability];

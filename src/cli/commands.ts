@@ -10,6 +10,7 @@ import { backup, restore } from '../platform/db/backup.ts';
 import { cliActor } from '../platform/audit.ts';
 import { importCommand, exportCommand, flowsCommand, demoCommand } from '../flows/cli.ts';
 import { governanceCommand } from '../governance/cli.ts';
+import { exercisesCommand } from '../exercises/cli.ts';
 import { trainingImportCommand } from '../capacity/cli.ts';
 import { provincesCommand, mobilityImportCommand } from '../provinces/cli.ts';
 
@@ -62,6 +63,10 @@ export const commands: Record<string, Command> = {
     run: (args, config) => provincesCommand(args, config, withDatabase),
   },
   governance: { usage: '  governance score-1072 FILE.json   score SDG 10.7.2 answers', run: (args) => governanceCommand(args, console) },
+  exercises: {
+    usage: '  exercises create|import-msel|msel|shift …\n                             simulation exercises (LIVEX/SIMEX): create, MSEL import, MSEL as JSON, schedule shifts',
+    run: (args, config) => exercisesCommand(args, config, withDatabase),
+  },
   migrate: {
     async run(_args, config) {
       return withDatabase(config, 'migrate', async (db) => {
