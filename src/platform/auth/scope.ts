@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database, Queryable } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
 import { audit } from '../audit.ts';
-import { actorOf, type Principal } from './access.ts';
+import { actorOf, scopeOf, type Principal } from './access.ts';
 
 /** What a request touches. provinces null: a national object, which needs nationwide scope. */
 export interface Target {
@@ -48,6 +48,8 @@ export interface Touches {
   audit?: string;
   /** Objects out of scope answer 404 rather than 403, so that their existence does not show. */
   hidden?: boolean;
+  /** A write that may create the resource records its owner and provinces (see ownedResource). */
+  claim?: boolean;
 }
 
 export interface AccessInfo {
@@ -153,7 +155,7 @@ export function installAccess(app: FastifyInstance, db: Database) {
       if (need && touches.national && need.provinces !== null) need.provinces = null;
       if (need && !covers(p, perms, need)) {
         await denied(db, req, perms, need, touches.national ? 'national' : 'scope');
-        if (touches.hidden && req.method === 'GET') throw new AppError('not_found', 404);
+        if (touches.hidden) throw new AppError('not_found', 404);
         throw new AppError('forbidden', 403, {}, { permission: perms[0] });
       }
     };
@@ -170,6 +172,18 @@ export function installAccess(app: FastifyInstance, db: Database) {
         }
       };
       r.preHandler = [bodyCheck, ...list(r.preHandler as any)] as any;
+    }
+
+    if (touches.claim) {
+      const onSend = async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+        const t = req.access?.target;
+        if (reply.statusCode < 300 && req.principal && t?.type && t.id) {
+          const s = scopeOf(req.principal, perms[0]!);
+          await db.query('INSERT INTO access_owners (subject_type, subject_id, owner_id, provinces) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [t.type, t.id, req.principal.id, s.allProvinces ? null : s.provinces]);
+        }
+        return payload;
+      };
+      r.onSend = [...list(r.onSend as any), onSend] as any;
     }
 
     if (touches.audit) {
@@ -213,5 +227,23 @@ export function declareAccess<T extends object>(api: T, table: Record<string, To
         return value.call(target, path, { ...opts, config: { ...(opts?.config ?? {}), access } }, handler);
       };
     },
+  });
+}
+
+/**
+ * A resource whose changes are bounded by its owner: a new one (not in `table` yet) may be made
+ * by any holder of the permission and is claimed for their provinces (routes declare
+ * `claim: true`); an existing one may be changed by its owner or by whoever holds the
+ * permission over all of its provinces; one with no recorded owner (shipped, or older) is
+ * national. `table` and `column` are trusted SQL names.
+ */
+export function ownedResource(name: string, table: string, column: string, param: string) {
+  defineResource(name, async (q, params) => {
+    const id = params[param];
+    if (!id || id.length > 200) return null;
+    const exists = (await q.query(`SELECT 1 FROM ${table} WHERE ${column} = $1`, [id])).rowCount;
+    if (!exists) return { provinces: [], type: name, id };
+    const o = (await q.query('SELECT owner_id, provinces FROM access_owners WHERE subject_type = $1 AND subject_id = $2', [name, id])).rows[0];
+    return o ? { provinces: o.provinces, owner: o.owner_id, type: name, id } : { provinces: null, type: name, id };
   });
 }
