@@ -10,6 +10,22 @@ import { randomUUID } from 'node:crypto';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { requirePermission, scopeOf, can, type Principal } from '../platform/auth/access.ts';
+import { ownedResource, defineResource, intParam, UUID_RE } from '../platform/auth/scope.ts';
+
+// What flows routes touch (access declarations in each route's config): records and alerts in
+// their FMP's province; mappings and survey questions bounded by their owner and provinces.
+defineResource('fmr_record', async (q, params) => {
+  if (!UUID_RE.test(params.id ?? '')) return null;
+  const r = (await q.query('SELECT province_code FROM fmr_records WHERE id = $1', [params.id])).rows[0];
+  return r ? { provinces: [r.province_code], type: 'fmr_record', id: params.id } : null;
+});
+defineResource('flow_alert', async (q, params) => {
+  const id = intParam(params.id);
+  const r = id == null ? null : (await q.query('SELECT m.province_code FROM flow_alerts a JOIN fmps m ON m.code = a.fmp_code WHERE a.id = $1', [id])).rows[0];
+  return r ? { provinces: [r.province_code], type: 'flow_alert', id: String(id) } : null;
+});
+ownedResource('flow_mapping', 'flow_mappings', 'name', 'name');
+ownedResource('fms_question', 'fms_questions', 'code', 'code');
 import { addMessages } from '../platform/i18n/messages.ts';
 import { audit } from '../platform/audit.ts';
 import { todayIso, addDays } from '../platform/calendar.ts';
@@ -79,7 +95,7 @@ export const flowsCapability: Capability = {
     // ---- submissions
     api.post(
       '/api/v1/flows/fmr',
-      {
+      { config: { access: { permission: 'flows.submit' } },
         schema: {
           tags: ['flows'],
           summary: 'Submit FMR records (one or a batch); ids are made by the client, so resending is safe',
@@ -104,7 +120,7 @@ export const flowsCapability: Capability = {
 
     api.get(
       '/api/v1/flows/fmr',
-      {
+      { config: { access: { permission: 'flows.read' } },
         schema: {
           tags: ['flows'],
           summary: 'Records for review, newest observation first, with filters; page with offset',
@@ -138,7 +154,7 @@ export const flowsCapability: Capability = {
       },
     );
 
-    api.get('/api/v1/flows/fmr/:id', { schema: { tags: ['flows'], summary: 'One record with its full history', params: z.object({ id: z.uuid() }), response: { 200: z.any() } } }, async (req) => {
+    api.get('/api/v1/flows/fmr/:id', { config: { access: { permission: 'flows.read', resource: 'fmr_record', hidden: true, audit: 'flows.record.read' } }, schema: { tags: ['flows'], summary: 'One record with its full history', params: z.object({ id: z.uuid() }), response: { 200: z.any() } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.read');
       const r = await db.one(`SELECT ${STORED_SELECT} FROM fmr_records WHERE id = $1`, [req.params.id]);
       if (!r || !can(p, 'flows.read', r.province_code)) throw notFound();
@@ -151,14 +167,14 @@ export const flowsCapability: Capability = {
 
     api.patch(
       '/api/v1/flows/fmr/:id',
-      { schema: { tags: ['flows'], summary: 'Correct a record (the change is kept in its history)', params: z.object({ id: z.uuid() }), body: z.object({ changes: rawRecord, comment: z.string().max(2000).nullable().optional() }), response: { 200: z.any() } } },
+      { config: { access: { permission: 'flows.review', resource: 'fmr_record', hidden: true } }, schema: { tags: ['flows'], summary: 'Correct a record (the change is kept in its history)', params: z.object({ id: z.uuid() }), body: z.object({ changes: rawRecord, comment: z.string().max(2000).nullable().optional() }), response: { 200: z.any() } } },
       async (req) => {
         const p = requirePermission(req.principal, 'flows.review');
         return correctRecord(db, p, req.actor(), req.params.id, toRaw(req.body.changes), req.body.comment ?? null);
       },
     );
 
-    api.delete('/api/v1/flows/fmr/:id', { schema: { tags: ['flows'], summary: 'Delete a record (kept in the history)', params: z.object({ id: z.uuid() }), querystring: z.object({ comment: z.string().optional() }), response: { 204: z.null() } } }, async (req, reply) => {
+    api.delete('/api/v1/flows/fmr/:id', { config: { access: { permission: 'flows.review', resource: 'fmr_record', hidden: true } }, schema: { tags: ['flows'], summary: 'Delete a record (kept in the history)', params: z.object({ id: z.uuid() }), querystring: z.object({ comment: z.string().optional() }), response: { 204: z.null() } } }, async (req, reply) => {
       const p = requirePermission(req.principal, 'flows.review');
       await deleteRecord(db, p, req.actor(), req.params.id, req.query.comment ?? null);
       return reply.status(204).send(null);
@@ -166,7 +182,7 @@ export const flowsCapability: Capability = {
 
     api.post(
       '/api/v1/flows/fmr/review',
-      {
+      { config: { access: { permission: 'flows.review' } },
         schema: {
           tags: ['flows'],
           summary: 'Approve, flag (with a comment), reject (with a comment) or reopen records',
@@ -181,7 +197,7 @@ export const flowsCapability: Capability = {
     );
 
     // ---- dashboards
-    api.get('/api/v1/flows/summary', { schema: { tags: ['flows'], summary: 'DTM headline figures for a period and filters (from the daily summaries)', querystring: filterQuery, response: { 200: z.any() } } }, async (req) => {
+    api.get('/api/v1/flows/summary', { config: { access: { permission: 'flows.read' } }, schema: { tags: ['flows'], summary: 'DTM headline figures for a period and filters (from the daily summaries)', querystring: filterQuery, response: { 200: z.any() } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.read');
       const f = filters(req.query, p);
       return dashboards.get(db, `summary ${JSON.stringify(f)}`, () => headlineFigures(db, f));
@@ -189,7 +205,7 @@ export const flowsCapability: Capability = {
 
     api.get(
       '/api/v1/flows/series',
-      { schema: { tags: ['flows'], summary: 'Movements over time by day, week (from Saturday) or month (Jalali months with calendar=jalali)', querystring: filterQuery.extend({ interval: z.enum(['day', 'week', 'month']).default('day'), calendar: z.enum(['gregorian', 'jalali']).default('gregorian') }), response: { 200: z.any() } } },
+      { config: { access: { permission: 'flows.read' } }, schema: { tags: ['flows'], summary: 'Movements over time by day, week (from Saturday) or month (Jalali months with calendar=jalali)', querystring: filterQuery.extend({ interval: z.enum(['day', 'week', 'month']).default('day'), calendar: z.enum(['gregorian', 'jalali']).default('gregorian') }), response: { 200: z.any() } } },
       async (req) => {
         const p = requirePermission(req.principal, 'flows.read');
         const f = filters(req.query, p);
@@ -198,7 +214,7 @@ export const flowsCapability: Capability = {
       },
     );
 
-    api.get('/api/v1/flows/map', { schema: { tags: ['flows'], summary: 'Movements per FMP with its location, for the map', querystring: filterQuery, response: { 200: z.any() } } }, async (req) => {
+    api.get('/api/v1/flows/map', { config: { access: { permission: 'flows.read' } }, schema: { tags: ['flows'], summary: 'Movements per FMP with its location, for the map', querystring: filterQuery, response: { 200: z.any() } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.read');
       const f = filters(req.query, p);
       const params: unknown[] = [];
@@ -216,7 +232,7 @@ export const flowsCapability: Capability = {
     // ---- alerts and thresholds
     api.get(
       '/api/v1/flows/alerts',
-      {
+      { config: { access: { permission: 'flows.read' } },
         schema: {
           tags: ['flows'],
           summary: 'Surge alerts, newest first',
@@ -242,7 +258,7 @@ export const flowsCapability: Capability = {
 
     api.get(
       '/api/v1/flows/alerts/episodes',
-      {
+      { config: { access: { permission: 'flows.read' } },
         schema: {
           tags: ['flows'],
           summary: "Surge alerts of the dashboard's period and filters, grouped into episodes (consecutive alert days of one FMP), newest first, with the open alert count the headline shows",
@@ -259,7 +275,7 @@ export const flowsCapability: Capability = {
 
     api.post(
       '/api/v1/flows/alerts/acknowledge',
-      {
+      { config: { access: { permission: 'flows.review' } },
         schema: {
           tags: ['flows'],
           summary: 'Acknowledge many alerts at once (e.g. the alerts of an episode), with a comment',
@@ -282,7 +298,7 @@ export const flowsCapability: Capability = {
       },
     );
 
-    api.post('/api/v1/flows/alerts/:id/acknowledge', { schema: { tags: ['flows'], summary: 'Acknowledge an alert', params: z.object({ id: z.coerce.number().int() }), response: { 204: z.null() } } }, async (req, reply) => {
+    api.post('/api/v1/flows/alerts/:id/acknowledge', { config: { access: { permission: 'flows.review', resource: 'flow_alert', hidden: true } }, schema: { tags: ['flows'], summary: 'Acknowledge an alert', params: z.object({ id: z.coerce.number().int() }), response: { 204: z.null() } } }, async (req, reply) => {
       const p = requirePermission(req.principal, 'flows.review');
       await db.tx(async (c) => {
         const a = (await c.query('SELECT m.province_code FROM flow_alerts a JOIN fmps m ON m.code = a.fmp_code WHERE a.id = $1', [req.params.id])).rows[0];
@@ -295,7 +311,7 @@ export const flowsCapability: Capability = {
 
     api.patch(
       '/api/v1/flows/fmps/:code/thresholds',
-      {
+      { config: { access: { permission: 'flows.manage', resource: 'fmp' } },
         schema: {
           tags: ['flows'],
           summary: 'Set an FMP\'s capacity and surge thresholds',
@@ -338,7 +354,7 @@ export const flowsCapability: Capability = {
     // ---- imports
     api.post(
       '/api/v1/flows/imports',
-      {
+      { config: { access: { permission: 'flows.import' } },
         schema: {
           tags: ['flows'],
           summary: 'Upload a CSV or XLSX file (multipart field "file") to import; returns a job to poll for progress and the report',
@@ -395,14 +411,14 @@ export const flowsCapability: Capability = {
       },
     );
 
-    api.get('/api/v1/flows/imports/jobs/:id', { schema: { tags: ['flows'], summary: 'Progress and report of an import job', params: z.object({ id: z.string() }), response: { 200: z.any() } } }, async (req) => {
+    api.get('/api/v1/flows/imports/jobs/:id', { config: { access: { permission: 'flows.import' } }, schema: { tags: ['flows'], summary: 'Progress and report of an import job', params: z.object({ id: z.string() }), response: { 200: z.any() } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.import');
       const job = await getJob(db, req.params.id, p.id);
       if (!job) throw new AppError('import_not_found', 404, { id: req.params.id });
       return job;
     });
 
-    api.get('/api/v1/flows/imports/jobs/:id/errors.csv', { schema: { tags: ['flows'], summary: 'The rows an import with skip_invalid refused, as they were, with a column of their problems (CSV)', params: z.object({ id: z.string() }) } }, async (req, reply) => {
+    api.get('/api/v1/flows/imports/jobs/:id/errors.csv', { config: { access: { permission: 'flows.import' } }, schema: { tags: ['flows'], summary: 'The rows an import with skip_invalid refused, as they were, with a column of their problems (CSV)', params: z.object({ id: z.string() }) } }, async (req, reply) => {
       const p = requirePermission(req.principal, 'flows.import');
       const f = await jobErrorsCsv(db, req.params.id, p.id);
       if (!f) throw new AppError('import_not_found', 404, { id: req.params.id });
@@ -414,7 +430,7 @@ export const flowsCapability: Capability = {
 
     api.get(
       '/api/v1/flows/imports',
-      { schema: { tags: ['flows'], summary: "Import history: who imported which file when, rows added, refused and already present (nationwide importers see every import, others their own)", querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }), response: { 200: z.any() } } },
+      { config: { access: { permission: 'flows.import' } }, schema: { tags: ['flows'], summary: "Import history: who imported which file when, rows added, refused and already present (nationwide importers see every import, others their own)", querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }), response: { 200: z.any() } } },
       async (req) => {
         const p = requirePermission(req.principal, 'flows.import');
         const scope = scopeOf(p, 'flows.import');
@@ -428,12 +444,12 @@ export const flowsCapability: Capability = {
       },
     );
 
-    api.get('/api/v1/flows/mappings', { schema: { tags: ['flows'], summary: 'Saved import mappings', response: { 200: z.any() } } }, async (req) => {
+    api.get('/api/v1/flows/mappings', { config: { access: { permission: 'flows.import' } }, schema: { tags: ['flows'], summary: 'Saved import mappings', response: { 200: z.any() } } }, async (req) => {
       requirePermission(req.principal, 'flows.import');
       return db.many('SELECT name, mapping, updated_at FROM flow_mappings ORDER BY name');
     });
 
-    api.put('/api/v1/flows/mappings/:name', { schema: { tags: ['flows'], summary: 'Save an import mapping (KoboToolbox/ODK columns and values → Marz fields)', params: z.object({ name: z.string().min(1).max(100) }), body: z.any(), response: { 200: z.any() } } }, async (req) => {
+    api.put('/api/v1/flows/mappings/:name', { config: { access: { permission: 'flows.import', resource: 'flow_mapping', claim: true } }, schema: { tags: ['flows'], summary: 'Save an import mapping (KoboToolbox/ODK columns and values → Marz fields)', params: z.object({ name: z.string().min(1).max(100) }), body: z.any(), response: { 200: z.any() } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.import');
       let mapping;
       try {
@@ -451,7 +467,7 @@ export const flowsCapability: Capability = {
     // ---- exports
     api.get(
       '/api/v1/flows/export',
-      {
+      { config: { access: { permission: 'flows.export' } },
         schema: {
           tags: ['flows'],
           summary: 'Export records or daily aggregates as CSV (UTF-8 with BOM) or XLSX, optionally with an HXL row; streamed',
@@ -478,12 +494,12 @@ export const flowsCapability: Capability = {
     );
 
     // ---- survey
-    api.get('/api/v1/flows/fms/questions', { schema: { tags: ['flows'], summary: 'The survey questions (configuration)', response: { 200: z.any() } } }, async (req) => {
+    api.get('/api/v1/flows/fms/questions', { config: { access: { permission: ['flows.manage', 'flows.submit'] } }, schema: { tags: ['flows'], summary: 'The survey questions (configuration)', response: { 200: z.any() } } }, async (req) => {
       if (!can(req.principal, 'flows.manage')) requirePermission(req.principal, 'flows.submit');
       return loadQuestions(db, false);
     });
 
-    api.put('/api/v1/flows/fms/questions/:code', { schema: { tags: ['flows'], summary: 'Add or change a survey question', params: z.object({ code: z.string() }), body: questionSchema, response: { 200: z.any() } } }, async (req) => {
+    api.put('/api/v1/flows/fms/questions/:code', { config: { access: { permission: 'flows.manage', resource: 'fms_question', claim: true } }, schema: { tags: ['flows'], summary: 'Add or change a survey question', params: z.object({ code: z.string() }), body: questionSchema, response: { 200: z.any() } } }, async (req) => {
       requirePermission(req.principal, 'flows.manage');
       const b = req.body;
       await db.tx(async (c) => {
@@ -497,14 +513,14 @@ export const flowsCapability: Capability = {
       return b;
     });
 
-    api.post('/api/v1/flows/fms', { schema: { tags: ['flows'], summary: 'Submit a survey interview (resending the same id is safe)', body: interviewSchema, response: { 200: z.object({ result: z.enum(['created', 'duplicate']) }) } } }, async (req) => {
+    api.post('/api/v1/flows/fms', { config: { access: { permission: 'flows.submit' } }, schema: { tags: ['flows'], summary: 'Submit a survey interview (resending the same id is safe)', body: interviewSchema, response: { 200: z.object({ result: z.enum(['created', 'duplicate']) }) } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.submit');
       return { result: await submitInterview(db, p, req.actor(), req.body) };
     });
 
     api.get(
       '/api/v1/flows/fms',
-      {
+      { config: { access: { permission: 'flows.read', audit: 'flows.interviews.read' } },
         schema: {
           tags: ['flows'],
           summary: 'Survey interviews, newest first, with filters; page with offset',
@@ -532,7 +548,7 @@ export const flowsCapability: Capability = {
 
     api.post(
       '/api/v1/flows/fms/nonresponse',
-      { schema: { tags: ['flows'], summary: "Set one's own count of people who refused or were already interviewed at an FMP on a day (each enumerator's count is kept; figures add them up)", body: z.object({ fmp: z.string(), date: isoDate, refused: z.number().int().min(0), already_interviewed: z.number().int().min(0) }), response: { 204: z.null() } } },
+      { config: { access: { permission: 'flows.submit' } }, schema: { tags: ['flows'], summary: "Set one's own count of people who refused or were already interviewed at an FMP on a day (each enumerator's count is kept; figures add them up)", body: z.object({ fmp: z.string(), date: isoDate, refused: z.number().int().min(0), already_interviewed: z.number().int().min(0) }), response: { 204: z.null() } } },
       async (req, reply) => {
         const p = requirePermission(req.principal, 'flows.submit');
         const b = req.body;
