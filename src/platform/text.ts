@@ -97,3 +97,43 @@ export const persianCollator = new Intl.Collator('fa');
 export function comparePersian(a: string, b: string): number {
   return persianCollator.compare(a, b);
 }
+
+// ---- text at the boundary
+
+/**
+ * Why a piece of text cannot be stored, or null when it can: a NUL or another C0 control
+ * character (tab, line feed and carriage return are fine), a lone UTF-16 surrogate (not a
+ * character at all; PostgreSQL refuses it), or a Unicode non-character (U+FDD0–U+FDEF and the
+ * last two code points of every plane, reserved for internal use).
+ */
+export function badText(s: string): 'nul' | 'control' | 'surrogate' | 'noncharacter' | null {
+  // Fast path: plain text has none of these.
+  if (!/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF]/.test(s)) return null;
+  if (s.includes('\u0000')) return 'nul';
+  if (/[\u0001-\u0008\u000B\u000C\u000E-\u001F]/.test(s)) return 'control';
+  if (!isWellFormed(s)) return 'surrogate';
+  if (/[\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/.test(s)) return 'noncharacter';
+  return null;
+}
+
+function isWellFormed(s: string): boolean {
+  // String.prototype.isWellFormed is Node 20+; the regular expression is the fallback.
+  const f = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  if (f) return f.call(s);
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}
+
+/** Text made only of spaces and invisible marks (zero-width characters, direction marks, BOM). */
+export function isInvisibleOnly(s: string): boolean {
+  return s.length > 0 && /^[\s\uFEFF\u200B-\u200F\u061C\u202A-\u202E\u2060-\u2064\u2066-\u2069\u00AD\u034F\u180E\u3164\uFFA0\u115F\u1160]+$/.test(s);
+}
+
+/**
+ * A username as stored: Unicode NFKC (full-width and compatibility forms to their plain
+ * letters) and the Persian letter normalisation (Arabic ي ى ك → ی ک, edge invisibles trimmed).
+ * Names are compared without case, so `Ａdmin `, `admin` and `ADMIN` are one name, and so are
+ * `علي` and `علی`.
+ */
+export function normaliseUsername(s: string): string {
+  return normalisePersian(s.normalize('NFKC')).normalize('NFKC');
+}

@@ -1,7 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabase, testApp, TEST_ENGINE } from '../testing.ts';
-import { createSetupToken, MAX_FAILURES_PER_USER, MAX_FAILURES_PER_IP } from './identity.ts';
+import { createSetupToken } from './identity.ts';
+import { THROTTLE, delayFor } from './signin.ts';
 import { hashToken } from './sessions.ts';
 import type { Database } from '../db/database.ts';
 
@@ -65,24 +66,55 @@ test(`[${TEST_ENGINE}] errors are in the request's language`, async () => {
   assert.equal(r.json().error.message, 'لطفاً وارد شوید.');
 });
 
-test(`[${TEST_ENGINE}] repeated failures lock the account temporarily, and are audited`, async () => {
+test(`[${TEST_ENGINE}] unknown user, wrong password and deactivated account get the same answer; failures are audited`, async () => {
   const u = await t.user([{ role: 'viewer' }]);
   const name = (await db.one('SELECT username FROM users WHERE id = $1', [u.id]))!.username;
-  for (let i = 0; i < MAX_FAILURES_PER_USER; i++) assert.equal((await signIn(name, 'wrong-password', '10.0.1.' + i)).statusCode, 401);
-  const locked = await signIn(name, 'test-password-' + name, '10.0.2.1');
-  assert.equal(locked.statusCode, 423);
-  assert.equal(locked.json().error.code, 'locked');
-  const audited = await db.one(`SELECT count(*) AS n FROM audit_log WHERE action = 'auth.sign_in.failed' AND subject_id = $1`, [u.id]);
-  assert.equal(audited!.n, MAX_FAILURES_PER_USER);
-  await db.query('UPDATE users SET locked_until = now() - interval \'1 second\' WHERE id = $1', [u.id]);
-  assert.equal((await signIn(name, 'test-password-' + name, '10.0.2.1')).statusCode, 200, 'the lock expires');
+  const gone = await t.user([{ role: 'viewer' }]);
+  const goneName = (await db.one('SELECT username FROM users WHERE id = $1', [gone.id]))!.username;
+  await db.query('UPDATE users SET active = false WHERE id = $1', [gone.id]);
+  const answers = [await signIn(name, 'wrong-password', '10.0.1.1'), await signIn('no-such-user', 'wrong-password', '10.0.1.2'), await signIn(goneName, 'test-password-' + goneName, '10.0.1.3')];
+  for (const r of answers) {
+    assert.equal(r.statusCode, 401);
+    assert.deepEqual(r.json(), answers[0]!.json());
+  }
+  assert.equal((await db.one(`SELECT count(*) AS n FROM audit_log WHERE action = 'auth.sign_in.failed' AND subject_id = $1`, [u.id]))!.n, 1);
 });
 
-test(`[${TEST_ENGINE}] too many failures from one address are rate limited`, async () => {
-  for (let i = 0; i < MAX_FAILURES_PER_IP; i++) await signIn('nobody-' + i, 'wrong', '10.9.9.9');
+test(`[${TEST_ENGINE}] failures of one name from one address are delayed more and more; the same for unknown names; nothing locks`, async () => {
+  const u = await t.user([{ role: 'viewer' }]);
+  const name = (await db.one('SELECT username FROM users WHERE id = $1', [u.id]))!.username;
+  for (const who of [name, 'nobody-at-all']) {
+    for (let i = 0; i < THROTTLE.pair.free; i++) assert.equal((await signIn(who, 'wrong-password', '10.0.5.5')).statusCode, 401);
+    const r = await signIn(who, 'wrong-password', '10.0.5.5');
+    assert.equal(r.statusCode, 429, `${who}: throttled after ${THROTTLE.pair.free} failures`);
+    assert.equal(r.json().error.code, 'sign_in_throttled');
+    assert.ok(Number(r.headers['retry-after']) >= 1);
+  }
+  // the right password from the same address waits too (the delay is short and grows only with failures) …
+  assert.equal((await signIn(name, 'test-password-' + name, '10.0.5.5')).statusCode, 429);
+  // … but the owner elsewhere is not affected
+  assert.equal((await signIn(name, 'test-password-' + name, '10.0.6.6')).statusCode, 200);
+  // once the delay has passed, the pair may try again
+  await db.query(`UPDATE sign_in_failures SET at = at - interval '10 seconds' WHERE ip = '10.0.5.5'`);
+  assert.equal((await signIn(name, 'test-password-' + name, '10.0.5.5')).statusCode, 200);
+  assert.deepEqual([0, 1, 2, 3, 4].map((n) => delayFor(n, 3)), [0, 0, 0, 1, 2]);
+  assert.equal(delayFor(100, 3), THROTTLE.maxDelaySeconds);
+});
+
+test(`[${TEST_ENGINE}] guesses spread over many addresses slow the account down, but not from where its owner signs in`, async () => {
+  const u = await t.user([{ role: 'viewer' }]); // signs in from 127.0.0.1
+  const name = (await db.one('SELECT username FROM users WHERE id = $1', [u.id]))!.username;
+  await db.query(`INSERT INTO sign_in_failures (ip, username, at) SELECT '198.51.100.' || i, $1, now() - interval '1 second' FROM generate_series(1, $2) i`, [name, THROTTLE.account.free + 3]);
+  assert.equal((await signIn(name, 'test-password-' + name, '203.0.113.9')).statusCode, 429, 'a new address waits');
+  assert.equal((await signIn('nobody-else', 'x-password-1', '203.0.113.9')).statusCode, 401, 'other accounts from that address are not affected');
+  assert.equal((await signIn(name, 'test-password-' + name, '127.0.0.1')).statusCode, 200, 'the owner\'s usual address is not locked out');
+});
+
+test(`[${TEST_ENGINE}] too many failures from one address are throttled, whatever the names`, async () => {
+  for (let i = 0; i < THROTTLE.address.free; i++) await signIn('nobody-' + i, 'wrong', '10.9.9.9');
   const r = await signIn('nobody', 'wrong', '10.9.9.9');
   assert.equal(r.statusCode, 429);
-  assert.equal(r.json().error.code, 'rate_limited');
+  assert.equal(r.json().error.code, 'sign_in_throttled');
   assert.notEqual((await signIn('nobody', 'wrong', '10.9.9.10')).statusCode, 429, 'other addresses are not affected');
 });
 

@@ -3,18 +3,13 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { AppError } from '../http/errors.ts';
 import { audit, type Actor } from '../audit.ts';
-import { hashPassword, checkPassword, burnTime, MIN_PASSWORD } from './passwords.ts';
-import { newToken, hashToken, createSession } from './sessions.ts';
-import { normalisePersian } from '../text.ts';
+import { hashPassword, checkPassword, checkPasswordStrength } from './passwords.ts';
+import { refuseLookAlike } from './usernames.ts';
+import { newToken, hashToken } from './sessions.ts';
+import { normalisePersian, normaliseUsername } from '../text.ts';
 
-export const MAX_FAILURES_PER_USER = 5;
-export const LOCK_MINUTES = 15;
-export const MAX_FAILURES_PER_IP = 20;
-export const IP_WINDOW_MINUTES = 15;
-
-export function checkPasswordStrength(password: string) {
-  if (password.length < MIN_PASSWORD || password.length > 256) throw new AppError('weak_password', 400, { min: MIN_PASSWORD });
-}
+// What a password must be (length, not the username, not common): passwords.ts.
+export { checkPasswordStrength } from './passwords.ts';
 
 export interface NewUser {
   username: string;
@@ -27,10 +22,10 @@ export interface NewUser {
 }
 
 export async function createUser(q: Queryable, actor: Actor, u: NewUser): Promise<string> {
-  const username = u.username.trim();
-  checkPasswordStrength(u.password);
-  const taken = await q.query('SELECT 1 FROM users WHERE lower(username) = lower($1)', [username]);
-  if (taken.rowCount) throw new AppError('username_taken', 409, { username });
+  // NFKC and Persian letters normalised; refused when equal to or a look-alike of an existing name.
+  const username = normaliseUsername(u.username);
+  checkPasswordStrength(u.password, { username, displayName: u.displayName });
+  await refuseLookAlike(q, username);
   const id = randomUUID();
   await q.query(
     `INSERT INTO users (id, username, display_name, email, password_hash, locale, agency_id)
@@ -88,63 +83,13 @@ export async function completeSetup(db: Database, token: string, u: Omit<NewUser
   });
 }
 
-export interface SignInResult {
-  userId: string;
-  token: string;
-  csrf: string;
-}
-
-/**
- * Checks the password with a per-address rate limit and a per-account temporary lockout.
- * Failures and successes are audited.
- */
-export async function signIn(db: Database, username: string, password: string, ip: string, userAgent: string | undefined, hours: number, actor: Actor): Promise<SignInResult> {
-  const recent = await db.one(
-    `SELECT count(*) AS n FROM sign_in_failures WHERE ip = $1 AND at > now() - make_interval(mins => $2)`,
-    [ip, IP_WINDOW_MINUTES],
-  );
-  if (Number(recent!.n) >= MAX_FAILURES_PER_IP) {
-    await audit(db, actor, 'auth.sign_in.rate_limited', 'user', null, { username });
-    throw new AppError('rate_limited', 429, { minutes: IP_WINDOW_MINUTES });
-  }
-  const user = await db.one(
-    `SELECT id, password_hash, active, failed_sign_ins,
-            CEIL(EXTRACT(EPOCH FROM (locked_until - now())) / 60) AS locked_minutes
-       FROM users WHERE lower(username) = lower($1)`,
-    [username.trim()],
-  );
-  if (user && Number(user.locked_minutes) > 0) {
-    await audit(db, actor, 'auth.sign_in.locked', 'user', user.id, { username });
-    throw new AppError('locked', 423, { minutes: Number(user.locked_minutes) });
-  }
-  const ok = user ? user.active && (await checkPassword(user.password_hash, password)) : (await burnTime(password), false);
-  if (!ok) {
-    await db.tx(async (c) => {
-      await c.query('INSERT INTO sign_in_failures (ip, username) VALUES ($1, $2)', [ip, username.slice(0, 200)]);
-      if (user) {
-        await c.query(
-          `UPDATE users SET failed_sign_ins = failed_sign_ins + 1,
-                  locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-            WHERE id = $1`,
-          [user.id, MAX_FAILURES_PER_USER, LOCK_MINUTES],
-        );
-      }
-      await audit(c, actor, 'auth.sign_in.failed', 'user', user?.id ?? null, { username: username.slice(0, 200) });
-    });
-    throw new AppError('bad_credentials', 401);
-  }
-  return db.tx(async (c) => {
-    await c.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [user!.id]);
-    const s = await createSession(c, user!.id, hours, ip, userAgent);
-    await audit(c, { ...actor, userId: user!.id, label: username.trim() }, 'auth.sign_in', 'user', user!.id, {});
-    return { userId: user!.id, ...s };
-  });
-}
+// Signing in, with throttling by account and address: signin.ts.
+export { signIn, type SignInResult } from './signin.ts';
 
 export async function changePassword(db: Database, userId: string, current: string, next: string, actor: Actor, keepSessionId: number | null) {
-  const row = await db.one('SELECT password_hash FROM users WHERE id = $1', [userId]);
+  const row = await db.one('SELECT username, display_name, password_hash FROM users WHERE id = $1', [userId]);
   if (!row || !(await checkPassword(row.password_hash, current))) throw new AppError('wrong_password', 400);
-  checkPasswordStrength(next);
+  checkPasswordStrength(next, { username: row.username, displayName: row.display_name });
   const hashed = await hashPassword(next);
   await db.tx(async (c) => {
     await c.query('UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1', [userId, hashed]);

@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type RawServerDefau
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import fastifyStatic from '@fastify/static';
+import helmet from '@fastify/helmet';
 import {
   serializerCompiler,
   validatorCompiler,
@@ -18,7 +19,10 @@ import type { Database } from '../db/database.ts';
 import type { Config } from '../config.ts';
 import { VERSION } from '../config.ts';
 import { AppError } from './errors.ts';
-import { t, pickLocale, type Locale } from '../i18n/messages.ts';
+import { t, pickLocale, addMessages, type Locale } from '../i18n/messages.ts';
+import { checkInput } from './input.ts';
+import { databaseError } from './db-errors.ts';
+import { sweepUploads } from './uploads.ts';
 import { findSession, SESSION_COOKIE, CSRF_HEADER, type SessionInfo } from '../auth/sessions.ts';
 import { actorOf, type Principal } from '../auth/access.ts';
 import type { Actor } from '../audit.ts';
@@ -46,18 +50,60 @@ export interface Capability {
 }
 
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+addMessages(new URL('./locales/', import.meta.url));
+
+/**
+ * Content-Security-Policy for the web app as vite builds it: scripts only from the app's own
+ * origin (no inline script), inline styles allowed (React's style attributes, MapLibre's
+ * positioning), images and map tiles from the app itself or data:/blob: URLs, MapLibre's worker
+ * from its own file or a blob:, no frames, no plugins, forms only back to Marz.
+ */
+export function contentSecurityPolicy(https: boolean) {
+  return {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      workerSrc: ["'self'", 'blob:'],
+      childSrc: ["'self'", 'blob:'],
+      manifestSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      ...(https ? { upgradeInsecureRequests: [] } : {}),
+    },
+  };
+}
 
 export async function buildApp(ctx: AppContext, capabilities: Capability[], opts: { logger?: boolean } = {}) {
   const app = Fastify({
     logger: opts.logger ? { level: 'info' } : false,
     genReqId: () => randomUUID(),
-    trustProxy: process.env.MARZ_TRUST_PROXY === '1',
+    // A hop count or the proxies' addresses (config.ts): never every sender.
+    trustProxy: ctx.config.trustProxy === false ? false : (ctx.config.trustProxy as any),
     bodyLimit: 5 * 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   await app.register(cookie);
+  const https = /^https:/i.test(ctx.config.publicUrl);
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: contentSecurityPolicy(https),
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    crossOriginEmbedderPolicy: false,
+    // HSTS only means something over https; sent over http it would pin a LAN address to https.
+    strictTransportSecurity: https ? { maxAge: 15552000, includeSubDomains: false } : false,
+  });
+  // Upload files left by a process that died (crash, kill -9) are removed at start.
+  sweepUploads();
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -98,22 +144,31 @@ export async function buildApp(ctx: AppContext, capabilities: Capability[], opts
     }
   });
 
-  app.addHook('onSend', async (_req, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    reply.header('x-frame-options', 'DENY');
-    return payload;
+  // Every text field of every request: no NUL, control characters, lone surrogates or
+  // non-characters; numbers within range; no names of invisible characters (input.ts). It runs
+  // after authentication and schema validation (so an anonymous request gets 401 first) and
+  // before any handler, for routes with and without schemas alike.
+  app.addHook('preHandler', async (req) => {
+    checkInput(req);
   });
 
   app.setErrorHandler((err: any, req, reply) => {
     const locale = req.locale ?? 'en';
     if (err instanceof AppError) {
+      const retry = (err.details as { retry_after?: number } | undefined)?.retry_after;
+      if (retry) reply.header('retry-after', String(retry));
       return reply.status(err.status).send({ error: { code: err.code, message: t(locale, `errors.${err.code}`, err.params), details: err.details } });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v: any) => ({ path: (v.instancePath || '/').replace(/^\//, '').replace(/\//g, '.') || (err.validationContext ?? ''), message: v.message }));
       const details = issues.map((i: any) => `${i.path || err.validationContext}: ${i.message}`).join('; ');
       return reply.status(400).send({ error: { code: 'validation', message: t(locale, 'errors.validation', { details }), details: issues } });
+    }
+    // A value the database refuses (out of range, too long, a constraint) is the caller's error, not the server's.
+    const dbErr = databaseError(err);
+    if (dbErr) {
+      req.log.warn({ err }, 'database refused a value');
+      return reply.status(dbErr.status).send({ error: { code: dbErr.code, message: t(locale, `errors.${dbErr.code}`, dbErr.params), details: dbErr.params } });
     }
     if (err.statusCode && err.statusCode < 500) {
       return reply.status(err.statusCode).send({ error: { code: err.code?.toLowerCase() ?? 'bad_request', message: err.message } });
