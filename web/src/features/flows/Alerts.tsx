@@ -1,4 +1,4 @@
-// Surge alerts (listed newest first, acknowledged by reviewers) and an FMP's capacity and
+// Surge alerts (episodes of the dashboard's period, acknowledged by reviewers, many at once) and an FMP's capacity and
 // thresholds (set by users with flows.manage). Alerts are raised by the server when data for a
 // day arrive: above a daily number, above a multiple of the trailing 7- or 28-day average, or
 // above the capacity.
@@ -11,10 +11,11 @@ import { ApiError, patch, post } from '../../app/api.ts';
 import { formatDate, formatDateTime, formatDigits, formatNumber } from '../../app/format.ts';
 import { nameOf } from '../../app/types.ts';
 import { parseDecimal } from '../../app/text.ts';
-import { Checkbox, FormMessage } from '../../components/Field.tsx';
+import { Checkbox, FormMessage, TextField } from '../../components/Field.tsx';
 import { Badge } from '../../components/ui.tsx';
 import { QueryView } from '../../components/States.tsx';
-import { flowsKeys, useAlerts, type Alert, type MapRow, type Thresholds } from './api.ts';
+import type { Query } from '../../app/api.ts';
+import { flowsKeys, useAlertEpisodes, type Alert, type AlertEpisode, type MapRow, type Thresholds } from './api.ts';
 import { CountField, parseCount } from './components.tsx';
 
 /** The text of an alert: how many movements, against which limit. */
@@ -27,64 +28,120 @@ export function useAlertText() {
   };
 }
 
-/** Alerts, optionally of some FMPs only; reviewers can acknowledge them. */
-export function AlertList({ fmps, search = '' }: { fmps?: string[] | null; search?: string }) {
-  const { t, locale } = useT();
+/**
+ * Surge alerts of the dashboard's period and filters, as episodes (consecutive alert days of one
+ * FMP); the open count agrees with the dashboard's headline. Reviewers acknowledge one episode or
+ * many at once, with a comment.
+ */
+export function AlertList({ filters, search = '' }: { filters: Query; search?: string }) {
+  const { t, tOr, locale } = useT();
   const { can } = useAuth();
   const qc = useQueryClient();
-  const alerts = useAlerts(fmps ? 500 : 50);
   const [openOnly, setOpenOnly] = useState(false);
-  const [busy, setBusy] = useState<number | null>(null);
+  const episodes = useAlertEpisodes({ ...filters, open_only: openOnly ? 'true' : undefined });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
-  const text = useAlertText();
   const mayAck = can('flows.review');
+  const key = (e: AlertEpisode) => `${e.fmp}|${e.first_day}`;
+  const n = (v: number, digits = 0) => formatNumber(Number(v), locale, { maximumFractionDigits: digits });
 
-  const acknowledge = async (a: Alert) => {
-    setBusy(a.id);
+  const acknowledge = async (chosen: AlertEpisode[]) => {
+    const ids = chosen.flatMap((e) => e.ids);
+    if (!ids.length) return;
+    setBusy(true);
     setMessage(null);
     try {
-      await post(`/api/v1/flows/alerts/${a.id}/acknowledge`);
-      setMessage({ kind: 'success', text: t('flows.alerts.acknowledgedMessage', { fmp: nameOf(a, locale), day: formatDate(a.day, locale) }) });
+      const r = await post<{ acknowledged: number }>('/api/v1/flows/alerts/acknowledge', { ids, comment: comment.trim() || null });
+      setMessage({ kind: 'success', text: t('flows.alerts.bulkDone', { n: n(r.acknowledged), episodes: n(chosen.length) }) });
+      setSelected(new Set());
+      setComment('');
       await qc.invalidateQueries({ queryKey: flowsKeys.all });
     } catch (e) {
       setMessage({ kind: 'error', text: e instanceof ApiError ? e.message : t('common.unexpectedError') });
     } finally {
-      setBusy(null);
+      setBusy(false);
     }
   };
+
+  const period = (e: AlertEpisode) =>
+    e.first_day === e.last_day ? formatDate(e.first_day, locale) : t('flows.alerts.period', { from: formatDate(e.first_day, locale), to: formatDate(e.last_day, locale), days: n(e.days) });
 
   return (
     <div className="flows-alerts">
       <Checkbox label={t('flows.alerts.openOnly')} checked={openOnly} onChange={setOpenOnly} />
       {message && <FormMessage kind={message.kind}>{message.text}</FormMessage>}
-      <QueryView query={alerts}>
-        {(all) => {
-          const rows = all.filter((a) => (!fmps || fmps.includes(a.fmp)) && (!openOnly || !a.acknowledged_at));
-          if (!rows.length) return <p className="muted">{t('flows.dash.noAlerts')}</p>;
+      <QueryView query={episodes}>
+        {(data) => {
+          const open = data.episodes.filter((e) => e.open > 0);
+          const chosen = open.filter((e) => selected.has(key(e)));
           return (
-            <ul className="flows-queue-list" data-testid="flows-alerts">
-              {rows.map((a) => (
-                <li key={a.id} data-testid="flows-alert" data-id={a.id} data-fmp={a.fmp} data-acknowledged={a.acknowledged_at ? 'true' : 'false'} className={a.acknowledged_at ? 'flows-alert-done' : 'flows-alert-open'}>
-                  <div className="flows-alert-head">
-                    <Link to={`/flows/dashboard/fmps/${encodeURIComponent(a.fmp)}${search}`}>
-                      <strong>{nameOf(a, locale)}</strong>
-                    </Link>
-                    <span> · {formatDate(a.day, locale)} </span>
-                    {a.acknowledged_at ? <Badge tone="neutral">{t('flows.dash.acknowledged')}</Badge> : <Badge tone="bad">{t('flows.dash.open')}</Badge>}
-                  </div>
-                  <p className="flows-alert-text">{text(a)}</p>
-                  {a.acknowledged_at ? (
-                    <p className="muted small">{t('flows.alerts.acknowledgedAt', { at: formatDateTime(a.acknowledged_at, locale) })}</p>
-                  ) : (
-                    mayAck && (
-                      <button type="button" className="btn btn-small" onClick={() => void acknowledge(a)} disabled={busy === a.id} data-testid={`alert-ack-${a.id}`} aria-label={t('flows.alerts.acknowledgeLabel', { fmp: nameOf(a, locale), day: formatDate(a.day, locale) })}>
-                        {busy === a.id ? t('flows.alerts.acknowledging') : t('flows.alerts.acknowledge')}
+            <>
+              <p className="small" data-testid="flows-alerts-count" data-open={data.open_alerts}>
+                {t('flows.alerts.count', { alerts: n(data.open_alerts), episodes: n(data.open_episodes) })}
+              </p>
+              {data.episodes.length === 0 ? (
+                <p className="muted">{t('flows.dash.noAlerts')}</p>
+              ) : (
+                <>
+                  {mayAck && open.length > 0 && (
+                    <div className="flows-alert-bulk">
+                      <Checkbox label={t('flows.alerts.selectAll', { n: n(open.length) })} checked={chosen.length === open.length} onChange={(v) => setSelected(v ? new Set(open.map(key)) : new Set())} />
+                      <TextField label={t('flows.alerts.comment')} value={comment} onChange={setComment} hint={t('flows.alerts.commentHint')} maxLength={2000} />
+                      <button type="button" className="btn" disabled={busy || chosen.length === 0} onClick={() => void acknowledge(chosen)} data-testid="alerts-ack-selected">
+                        {busy ? t('flows.alerts.acknowledging') : t('flows.alerts.acknowledgeSelected', { n: n(chosen.length) })}
                       </button>
-                    )
+                    </div>
                   )}
-                </li>
-              ))}
-            </ul>
+                  <ul className="flows-queue-list" data-testid="flows-alerts">
+                    {data.episodes.map((e) => (
+                      <li key={key(e)} data-testid="flows-alert" data-fmp={e.fmp} data-acknowledged={e.open === 0 ? 'true' : 'false'} className={e.open === 0 ? 'flows-alert-done' : 'flows-alert-open'}>
+                        <div className="flows-alert-head">
+                          {mayAck && e.open > 0 && (
+                            <input
+                              type="checkbox"
+                              aria-label={t('flows.alerts.select', { fmp: nameOf(e, locale), period: period(e) })}
+                              checked={selected.has(key(e))}
+                              onChange={(ev) => {
+                                const next = new Set(selected);
+                                if (ev.target.checked) next.add(key(e));
+                                else next.delete(key(e));
+                                setSelected(next);
+                              }}
+                            />
+                          )}{' '}
+                          <Link to={`/flows/dashboard/fmps/${encodeURIComponent(e.fmp)}${search}`}>
+                            <strong>{nameOf(e, locale)}</strong>
+                          </Link>
+                          <span> · {period(e)} </span>
+                          {e.open === 0 ? <Badge tone="neutral">{t('flows.dash.acknowledged')}</Badge> : <Badge tone="bad">{t('flows.dash.open')}</Badge>}
+                        </div>
+                        <p className="flows-alert-text">
+                          {t('flows.alerts.peak', { n: n(e.peak), day: formatDate(e.peak_day, locale) })} · {e.kinds.map((k) => tOr(`flows.alerts.kindNames.${k}`, k)).join(locale === 'fa' ? '، ' : ', ')}
+                        </p>
+                        {e.open === 0 && e.acknowledged_at && (
+                          <p className="muted small">
+                            {t('flows.alerts.acknowledgedAt', { at: formatDateTime(e.acknowledged_at, locale) })}
+                            {e.comment && (
+                              <>
+                                {' — '}
+                                <bdi>{e.comment}</bdi>
+                              </>
+                            )}
+                          </p>
+                        )}
+                        {mayAck && e.open > 0 && (
+                          <button type="button" className="btn btn-small" onClick={() => void acknowledge([e])} disabled={busy} aria-label={t('flows.alerts.acknowledgeLabel', { fmp: nameOf(e, locale), day: period(e) })}>
+                            {t('flows.alerts.acknowledge')}
+                          </button>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+            </>
           );
         }}
       </QueryView>
@@ -126,7 +183,10 @@ const num = (v: unknown): number | null => (v === null || v === undefined || v =
 function known(code: string, row: MapRow | undefined): Known {
   const capacity = row ? num(row.capacity_per_day) : null;
   if (row && 'alert_daily_above' in row) {
-    return { source: 'server', values: { capacity_per_day: capacity, alert_daily_above: num(row.alert_daily_above), alert_multiple: num(row.alert_multiple), alert_window_days: row.alert_window_days === 28 ? 28 : 7 } };
+    return {
+      source: 'server',
+      values: { capacity_per_day: capacity, alert_daily_above: num(row.alert_daily_above), alert_multiple: num(row.alert_multiple), alert_window_days: row.alert_window_days === 28 ? 28 : 7, alert_min_movements: num(row.alert_min_movements) ?? 20 },
+    };
   }
   const here = savedHere(code);
   if (here) return { source: 'device', savedAt: here.saved_at, values: { ...here, capacity_per_day: row ? capacity : here.capacity_per_day } };
@@ -164,6 +224,12 @@ export function ThresholdsPanel({ code, row, name }: { code: string; row: MapRow
                 : t('flows.thresholds.none')}
           </dd>
         </div>
+        {k.values.alert_multiple ? (
+          <div className="fact">
+            <dt>{t('flows.thresholds.minMovements')}</dt>
+            <dd>{n(k.values.alert_min_movements ?? 20)}</dd>
+          </div>
+        ) : null}
       </dl>
       {k.source === 'device' && <p className="muted small">{t('flows.thresholds.fromDevice', { at: formatDateTime(k.savedAt, locale) })}</p>}
       {k.source === 'none' && <p className="muted small">{t('flows.thresholds.notReported')}</p>}
@@ -198,6 +264,7 @@ function ThresholdsForm({ code, name, initial, onDone, onCancel }: { code: strin
   const [daily, setDaily] = useState(text(initial.values.alert_daily_above));
   const [multiple, setMultiple] = useState(initial.values.alert_multiple ? formatNumber(initial.values.alert_multiple, locale, { useGrouping: false, maximumFractionDigits: 2 }) : '');
   const [windowDays, setWindowDays] = useState<7 | 28>(initial.values.alert_window_days === 28 ? 28 : 7);
+  const [minMovements, setMinMovements] = useState(text(initial.values.alert_min_movements ?? 20));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -211,6 +278,9 @@ function ThresholdsForm({ code, name, initial, onDone, onCancel }: { code: strin
       return s.trim() === '' ? null : v;
     };
     const body: Thresholds = { capacity_per_day: whole(capacity, 'capacity'), alert_daily_above: whole(daily, 'daily'), alert_multiple: null, alert_window_days: windowDays };
+    const least = parseCount(minMovements);
+    if (least === null) errs.minMovements = t('flows.thresholds.errors.whole');
+    else body.alert_min_movements = least;
     if (multiple.trim()) {
       const m = parseDecimal(multiple);
       if (m === null || !(m > 1) || m > 1000) errs.multiple = t('flows.thresholds.errors.multiple');
@@ -242,6 +312,7 @@ function ThresholdsForm({ code, name, initial, onDone, onCancel }: { code: strin
       </div>
       <div className="form-row">
         <CountField label={t('flows.thresholds.multipleField')} value={multiple} onChange={setMultiple} error={errors.multiple} hint={t('flows.thresholds.multipleHint', { example: formatNumber(1.5, locale) })} testId="thresholds-multiple-input" decimal />
+        <CountField label={t('flows.thresholds.minMovements')} value={minMovements} onChange={setMinMovements} error={errors.minMovements} hint={t('flows.thresholds.minMovementsHint')} testId="thresholds-min-input" />
         <fieldset>
           <legend>{t('flows.thresholds.window')}</legend>
           <div className="flows-choices">

@@ -322,7 +322,7 @@ export function DashboardView({ scope }: { scope?: Scope }) {
           <ThresholdsPanel code={scope.code} row={map.data?.find((r) => r.fmp === scope.code)} name={scopeName} />
           <section aria-labelledby="alerts-title">
             <h2 id="alerts-title">{t('flows.dash.alerts')}</h2>
-            <AlertList fmps={scopeFmps} search={carry} />
+            <AlertList filters={filters} search={carry} />
           </section>
         </div>
       )}
@@ -394,7 +394,7 @@ export function DashboardView({ scope }: { scope?: Scope }) {
       {scope?.kind !== 'fmp' && (
         <section aria-labelledby="alerts-title">
           <h2 id="alerts-title">{t('flows.dash.alerts')}</h2>
-          <AlertList fmps={scopeFmps} search={carry} />
+          <AlertList filters={filters} search={carry} />
           {scope?.kind === 'province' && <p className="muted small">{t('flows.dash.thresholdsOnFmpPage')}</p>}
         </section>
       )}

@@ -121,6 +121,7 @@ export interface MapRow {
   alert_daily_above?: number | string | null;
   alert_multiple?: number | string | null;
   alert_window_days?: number | null;
+  alert_min_movements?: number | null;
 }
 
 /** An FMP's capacity and surge thresholds (PATCH /api/v1/flows/fmps/:code/thresholds). */
@@ -129,6 +130,8 @@ export interface Thresholds {
   alert_daily_above: number | null;
   alert_multiple: number | null;
   alert_window_days: 7 | 28;
+  /** A multiple-of-the-average alert needs at least this many movements on the day. */
+  alert_min_movements?: number;
 }
 
 export interface Alert {
@@ -145,6 +148,31 @@ export interface Alert {
   acknowledged_at: string | null;
 }
 
+/** Consecutive alert days of one FMP (GET /api/v1/flows/alerts/episodes). */
+export interface AlertEpisode {
+  fmp: string;
+  name_en: string;
+  name_fa: string;
+  province_code: string;
+  first_day: string;
+  last_day: string;
+  days: number;
+  peak: number;
+  peak_day: string;
+  kinds: string[];
+  alerts: number;
+  open: number;
+  ids: number[];
+  acknowledged_at: string | null;
+  comment: string | null;
+}
+
+export interface AlertEpisodes {
+  open_alerts: number;
+  open_episodes: number;
+  episodes: AlertEpisode[];
+}
+
 export interface ImportProblem {
   file: string;
   row: number | null;
@@ -159,8 +187,23 @@ export interface ImportJob {
   id: string;
   status: 'running' | 'done' | 'failed';
   progress: { bytes: number; totalBytes: number; rows: number };
-  report: { file: string; dry_run: boolean; ok: boolean; rows: number; added: number; present: number; problem_count: number; problems: ImportProblem[]; import_id: number | null } | null;
+  report: {
+    file: string;
+    dry_run: boolean;
+    ok: boolean;
+    rows: number;
+    added: number;
+    present: number;
+    refused?: number;
+    skip_invalid?: boolean;
+    problem_count: number;
+    problems: ImportProblem[];
+    import_id: number | null;
+    errors_file_truncated?: boolean;
+  } | null;
   error: string | null;
+  /** The refused rows can be downloaded (…/jobs/{id}/errors.csv). */
+  errors_file?: boolean;
 }
 
 /** A survey question (configuration: GET /api/v1/flows/fms/questions). */
@@ -224,6 +267,7 @@ export const flowsKeys = {
 export const useSummary = (q: Query) => useQuery({ queryKey: flowsKeys.summary(q), queryFn: ({ signal }) => get<Summary>('/api/v1/flows/summary', q, signal), staleTime: 0 });
 export const useSeries = (q: Query) => useQuery({ queryKey: flowsKeys.series(q), queryFn: ({ signal }) => get<SeriesPoint[]>('/api/v1/flows/series', q, signal), staleTime: 0 });
 export const useFlowMap = (q: Query) => useQuery({ queryKey: flowsKeys.map(q), queryFn: ({ signal }) => get<MapRow[]>('/api/v1/flows/map', q, signal), staleTime: 0 });
+export const useAlertEpisodes = (q: Query) => useQuery({ queryKey: [...flowsKeys.alerts, 'episodes', q], queryFn: ({ signal }) => get<AlertEpisodes>('/api/v1/flows/alerts/episodes', q, signal), staleTime: 0 });
 export const useAlerts = (limit = 20) => useQuery({ queryKey: [...flowsKeys.alerts, limit], queryFn: ({ signal }) => get<Alert[]>('/api/v1/flows/alerts', { limit }, signal) });
 export const useRecords = (q: Query) => useQuery({ queryKey: flowsKeys.records(q), queryFn: ({ signal }) => get<{ total: number; records: StoredRecord[] }>('/api/v1/flows/fmr', q, signal), staleTime: 0 });
 export const useRecord = (id: string | null) =>

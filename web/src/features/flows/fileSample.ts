@@ -20,6 +20,8 @@ export interface FileSample {
   notUtf8?: boolean;
   /** An HXL hashtag row was found after the header (and skipped). */
   hxl?: boolean;
+  /** The HXL row's tags, per column, when there is one. */
+  hxlTags?: string[];
   /** Columns named twice (the server refuses such a file). */
   duplicates: string[];
 }
@@ -39,8 +41,10 @@ function finish(kind: 'csv' | 'xlsx', table: string[][], maxRows: number, extra:
   const header = table[start]!.map((h) => h.trim());
   let body = table.slice(start + 1);
   let hxl = false;
+  let hxlTags: string[] | undefined;
   if (body[0] && isHxlRow(body[0])) {
     hxl = true;
+    hxlTags = header.map((_, i) => (body[0]![i] ?? '').trim());
     body = body.slice(1);
   }
   const seen = new Set<string>();
@@ -53,7 +57,7 @@ function finish(kind: 'csv' | 'xlsx', table: string[][], maxRows: number, extra:
     .filter((r) => r.some((c) => c.trim() !== ''))
     .slice(0, maxRows)
     .map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
-  return { kind, header, rows, hxl, duplicates: [...duplicates], ...extra };
+  return { kind, header, rows, hxl, hxlTags, duplicates: [...duplicates], ...extra };
 }
 
 // ---------------------------------------------------------------------------

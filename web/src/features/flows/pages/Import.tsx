@@ -1,19 +1,22 @@
 // Imports (flows.import): upload a CSV/XLSX file with upload progress, then follow the server's
 // processing progress and read the report (every problem: row, column, value, reason).
-// A dry run only checks. Export links for records and daily aggregates are here too.
+// A dry run only checks; "skip invalid" imports the valid rows and offers the refused ones as a
+// CSV with their problems. Export links for records and daily aggregates, and the import
+// history, are here too.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { useAuth, useSessionQuery } from '../../../app/auth.tsx';
+import { useQuery } from '@tanstack/react-query';
 import { get, ApiError } from '../../../app/api.ts';
-import { formatNumber } from '../../../app/format.ts';
+import { formatDateTime, formatNumber } from '../../../app/format.ts';
 import { Checkbox, FormMessage, SelectField } from '../../../components/Field.tsx';
 import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
 import { flowsKeys, useMappings, type ImportJob } from '../api.ts';
 import { sampleFile, SampleError, type FileSample } from '../fileSample.ts';
 import { handOff, handedFile } from '../handoff.ts';
-import { CORE_FIELDS } from '@flows/format.ts';
+import { CORE_FIELDS, columnRenamer } from '@flows/format.ts';
 import { missingColumns, parseMapping } from '@flows/mapping.ts';
 import '../flows.css';
 
@@ -64,6 +67,8 @@ export default function Import() {
   const [params] = useSearchParams();
   const [file, setFile] = useState<File | null>(() => (params.get('mapping') || params.get('from') ? handedFile() : null));
   const [dryRun, setDryRun] = useState(true);
+  const [skipInvalid, setSkipInvalid] = useState(false);
+  const [labels, setLabels] = useState(false);
   const [mapping, setMapping] = useState(() => params.get('mapping') ?? '');
   const [sample, setSample] = useState<FileSample | null>(null);
   const [sampleError, setSampleError] = useState<string | null>(null);
@@ -89,7 +94,9 @@ export default function Import() {
   // With a mapping chosen, wait for it before checking the file against it.
   const checkable = !!sample && (!mapping || !!chosen);
   // The server's own check (src/flows/import.ts): the mapping's columns, or the core columns without one.
-  const missing = checkable ? (chosen ? savedMappingMissing(chosen.mapping, sample!.header) : CORE_FIELDS.filter((c) => !sample!.header.includes(c))) : [];
+  // Without a mapping, Marz's own exports are read by their HXL row or their header labels (as the server does).
+  const canonicalHeader = sample ? (columnRenamer(sample.header, sample.hxlTags ?? null)?.columns ?? sample.header) : [];
+  const missing = checkable ? (chosen ? savedMappingMissing(chosen.mapping, sample!.header) : CORE_FIELDS.filter((c) => !canonicalHeader.includes(c))) : [];
   const mapThisFile = () => {
     handOff(file);
     navigate('/flows/mappings?from=import');
@@ -101,7 +108,7 @@ export default function Import() {
     if (!/\.(csv|xlsx|txt)$/i.test(file.name)) return setPhase({ kind: 'error', message: t('flows.import.badType') });
     setPhase({ kind: 'uploading', loaded: 0, total: file.size });
     try {
-      const qs = new URLSearchParams({ dry_run: String(dryRun) });
+      const qs = new URLSearchParams({ dry_run: String(dryRun), skip_invalid: String(skipInvalid), lang: locale });
       if (mapping) qs.set('mapping', mapping);
       const { job } = await upload(file, qs.toString(), session.data?.csrf_token, locale, (loaded, total) => alive.current && setPhase({ kind: 'uploading', loaded, total }));
       setPhase({ kind: 'processing', job: null });
@@ -165,6 +172,7 @@ export default function Import() {
           }
         />
         <Checkbox label={t('flows.import.dryRun')} hint={t('flows.import.dryRunHint')} checked={dryRun} onChange={setDryRun} />
+        <Checkbox label={t('flows.import.skipInvalid')} hint={t('flows.import.skipInvalidHint')} checked={skipInvalid} onChange={setSkipInvalid} />
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {dryRun ? t('flows.import.check') : t('flows.import.import')}
@@ -196,9 +204,23 @@ export default function Import() {
           <h2 id="report-title">{t('flows.import.report')}</h2>
           <FormMessage kind={report.ok ? 'success' : 'error'}>
             {report.ok
-              ? t(report.dry_run ? 'flows.import.okDry' : 'flows.import.ok', { rows: formatNumber(report.rows, locale), added: formatNumber(report.added, locale), present: formatNumber(report.present, locale) })
+              ? t(report.refused ? (report.dry_run ? 'flows.import.okPartialDry' : 'flows.import.okPartial') : report.dry_run ? 'flows.import.okDry' : 'flows.import.ok', {
+                  rows: formatNumber(report.rows, locale),
+                  added: formatNumber(report.added, locale),
+                  present: formatNumber(report.present, locale),
+                  refused: formatNumber(report.refused ?? 0, locale),
+                  valid: formatNumber(report.rows - (report.refused ?? 0), locale),
+                })
               : t('flows.import.refused', { rows: formatNumber(report.rows, locale), n: formatNumber(report.problem_count, locale) })}
           </FormMessage>
+          {phase.kind === 'done' && phase.job.errors_file && (
+            <p>
+              <a className="btn" href={`/api/v1/flows/imports/jobs/${encodeURIComponent(phase.job.id)}/errors.csv`} download data-testid="import-errors-file">
+                {t('flows.import.downloadErrors')}
+              </a>
+              {report.errors_file_truncated && <span className="muted small"> {t('flows.import.errorsTruncated')}</span>}
+            </p>
+          )}
           {report.problems.length > 0 && (
             <TableWrap label={t('flows.import.report')}>
               <table className="table" data-testid="import-problems">
@@ -233,11 +255,12 @@ export default function Import() {
         <section aria-labelledby="export-title">
           <h2 id="export-title">{t('flows.export.title')}</h2>
           <p className="muted">{t('flows.export.explain')}</p>
+          <Checkbox label={t('flows.export.labels')} checked={labels} onChange={setLabels} />
           <ul>
             {(['records', 'daily'] as const).flatMap((what) =>
               (['csv', 'xlsx'] as const).map((format) => (
                 <li key={what + format}>
-                  <a href={`/api/v1/flows/export?${new URLSearchParams({ what, format, hxl: 'true', lang: locale })}`} download>
+                  <a href={`/api/v1/flows/export?${new URLSearchParams({ what, format, hxl: 'true', lang: locale, labels: String(labels) })}`} download>
                     {t(`flows.export.${what}`)} — {format.toUpperCase()} (HXL)
                   </a>
                 </li>
@@ -245,6 +268,76 @@ export default function Import() {
             )}
           </ul>
         </section>
+      )}
+
+      <ImportHistory />
+    </section>
+  );
+}
+
+interface ImportRow {
+  id: number;
+  file_name: string;
+  mapping: string | null;
+  rows_read: number;
+  rows_added: number;
+  rows_present: number;
+  rows_refused: number;
+  outcome: 'imported' | 'partial' | 'refused';
+  created_at: string;
+  username: string | null;
+}
+
+/** Past imports within the user's scope (GET /api/v1/flows/imports). */
+function ImportHistory() {
+  const { t, locale } = useT();
+  const history = useQuery({ queryKey: [...flowsKeys.all, 'imports'], queryFn: ({ signal }) => get<ImportRow[]>('/api/v1/flows/imports', { limit: 100 }, signal) });
+  const n = (v: number) => formatNumber(Number(v), locale);
+  return (
+    <section aria-labelledby="history-title" data-testid="import-history">
+      <h2 id="history-title">{t('flows.import.historyTitle')}</h2>
+      <p className="muted">{t('flows.import.historyExplain')}</p>
+      {history.isError && <FormMessage>{t('common.unexpectedError')}</FormMessage>}
+      {history.data && history.data.length === 0 && <p className="muted">{t('flows.import.historyEmpty')}</p>}
+      {history.data && history.data.length > 0 && (
+        <TableWrap label={t('flows.import.historyTitle')}>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('flows.import.when')}</th>
+                <th scope="col">{t('flows.import.who')}</th>
+                <th scope="col">{t('flows.import.fileName')}</th>
+                <th scope="col">{t('flows.import.outcome')}</th>
+                <th scope="col">{t('flows.import.rowsAdded')}</th>
+                <th scope="col">{t('flows.import.rowsRefused')}</th>
+                <th scope="col">{t('flows.import.rowsPresent')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {history.data.map((r) => (
+                <tr key={r.id} data-outcome={r.outcome}>
+                  <td>{formatDateTime(r.created_at, locale)}</td>
+                  <td>
+                    <bdi>{r.username ?? t('flows.import.commandLine')}</bdi>
+                  </td>
+                  <td>
+                    <bdi>{r.file_name}</bdi>
+                    {r.mapping && (
+                      <span className="muted small">
+                        {' '}
+                        (<bdi>{r.mapping}</bdi>)
+                      </span>
+                    )}
+                  </td>
+                  <td>{t(`flows.import.outcomes.${r.outcome}`)}</td>
+                  <td className="num">{n(r.rows_added)}</td>
+                  <td className="num">{n(r.rows_refused)}</td>
+                  <td className="num">{n(r.rows_present)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableWrap>
       )}
     </section>
   );
