@@ -10,6 +10,7 @@ import { backup, restore } from '../platform/db/backup.ts';
 import { cliActor } from '../platform/audit.ts';
 import { importCommand, exportCommand, flowsCommand, demoCommand } from '../flows/cli.ts';
 import { governanceCommand } from '../governance/cli.ts';
+import { collectLinkCommand, COLLECT_LINK_USAGE } from '../collect/cli.ts';
 import { exercisesCommand } from '../exercises/cli.ts';
 import { trainingImportCommand } from '../capacity/cli.ts';
 import { provincesCommand, mobilityImportCommand } from '../provinces/cli.ts';
@@ -148,6 +149,7 @@ export const commands: Record<string, Command> = {
       });
     },
   },
+  'collect-link': { usage: COLLECT_LINK_USAGE, run: (args, config) => collectLinkCommand(args, config, withDatabase) },
   bench: {
     usage: '  bench [--quick] [--engine pglite|postgresql|both] [--only SCENARIO] [--no-growth]\n                             performance benchmarks (docs/PERFORMANCE.md; results in bench/results/)',
     run: async (args) => (await import('../../bench/run.ts')).runBench(args),
