@@ -3,7 +3,8 @@
 // GCM, MGI skeleton) are seeded idempotently by seedGovernance.
 import type { Database, Queryable } from '../platform/db/database.ts';
 import { AppError } from '../platform/http/errors.ts';
-import { SHIPPED_FRAMEWORKS, loadShippedFramework, parseFramework, walkNodes, type Framework, type FrameworkNode, type ShippedFrameworkId } from './framework-schema.ts';
+import { readFileSync } from 'node:fs';
+import { SHIPPED_FRAMEWORKS, loadShippedFramework, assertFramework, parseFramework, walkNodes, type Framework, type FrameworkNode, type ShippedFrameworkId } from './framework-schema.ts';
 import { indexFramework, type FrameworkIndex, type NodeMapping } from './analysis.ts';
 
 export interface StoredVersion {
@@ -90,7 +91,20 @@ export async function seedGovernance(q: Queryable): Promise<void> {
     );
     if (!have.rowCount) await storeFrameworkVersion(q, fw, { shipped: true });
   }
+  // Further shipped versions, stored after the frameworks above so that they are the newest.
+  for (const file of SHIPPED_EXTRA_VERSIONS) {
+    const fw = assertFramework(JSON.parse(readFileSync(new URL(`./frameworks/${file}`, import.meta.url), 'utf8')), file);
+    const have = await q.query(`SELECT 1 FROM gov_framework_versions v JOIN gov_frameworks f ON f.id = v.framework_id WHERE f.code = $1 AND v.version = $2`, [fw.id, fw.version]);
+    if (!have.rowCount) await storeFrameworkVersion(q, fw, { shipped: true });
+  }
 }
+
+/**
+ * Shipped versions beyond SHIPPED_FRAMEWORKS: the MGI starter indicators (issue 14), written by
+ * Marz in its own words over the six MGI domains — not IOM's text, replaceable by import — so
+ * that a first MGI round can start without authoring a framework.
+ */
+export const SHIPPED_EXTRA_VERSIONS = ['mgi-starter.json'] as const;
 
 const VERSION_SQL = `SELECT v.id, v.framework_id, f.code, f.kind, v.version, v.shipped, v.document, v.created_at
                        FROM gov_framework_versions v JOIN gov_frameworks f ON f.id = v.framework_id`;
