@@ -9,5 +9,6 @@ import { capacityCapability } from './capacity/routes.ts';
 import { provincesCapability } from './provinces/routes.ts';
 import { collectCapability } from './collect/routes.ts';
 import { exercisesCapability } from './exercises/routes.ts';
+import { protectionCapability } from './protection/routes.ts';
 
-export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, provincesCapability, collectCapability, exercisesCapability];
+export const capabilities: Capability[] = [authCapability, adminCapability, placesCapability, flowsCapability, governanceCapability, capacityCapability, provincesCapability, collectCapability, exercisesCapability, protectionCapability];

@@ -9,6 +9,7 @@ import { createUser, createSetupToken, userCount } from '../platform/auth/identi
 import { backup, restore } from '../platform/db/backup.ts';
 import { cliActor } from '../platform/audit.ts';
 import { importCommand, exportCommand, flowsCommand, demoCommand } from '../flows/cli.ts';
+import { importProtectionCommand, protectionCommand } from '../protection/cli.ts';
 import { governanceCommand } from '../governance/cli.ts';
 import { collectLinkCommand, COLLECT_LINK_USAGE } from '../collect/cli.ts';
 import { exercisesCommand } from '../exercises/cli.ts';
@@ -45,7 +46,7 @@ async function askPassword(prompt: string): Promise<string> {
 export const commands: Record<string, Command> = {
   import: {
     usage: '  import flows FILE [--mapping NAME|FILE.json] [--dry-run]\n                             import FMR records (CSV/XLSX, Marz format or a mapped Kobo/ODK export)\n  import training-participants FILE --training CODE [--title "…"] [--dry-run]\n                             import an attendance sheet into a training (created when missing)\n  import mobility FILE [--dry-run]\n                             import internal mobility figures (origin–destination per round)',
-    run: (args, config) => (args[0] === 'training-participants' ? trainingImportCommand(args, config, withDatabase) : args[0] === 'mobility' ? mobilityImportCommand(args, config, withDatabase) : importCommand(args, config, withDatabase)),
+    run: (args, config) => args[0] === 'protection-cases' ? importProtectionCommand(args, config, withDatabase) : (args[0] === 'training-participants' ? trainingImportCommand(args, config, withDatabase) : args[0] === 'mobility' ? mobilityImportCommand(args, config, withDatabase) : importCommand(args, config, withDatabase)),
   },
   export: {
     usage: '  export flows FILE.csv|.xlsx [--from D] [--to D] [--fmp CODE] [--daily] [--hxl] [--lang fa]\n                             export FMR records or daily aggregates',
@@ -67,6 +68,10 @@ export const commands: Record<string, Command> = {
   exercises: {
     usage: '  exercises create|import-msel|msel|shift …\n                             simulation exercises (LIVEX/SIMEX): create, MSEL import, MSEL as JSON, schedule shifts',
     run: (args, config) => exercisesCommand(args, config, withDatabase),
+  },
+  protection: {
+    usage: '  import protection-cases FILE [--agency CODE] [--dry-run]\n                             import a protection case list (CSV/XLSX), all or nothing\n  protection stats --by DIMS [--from D --to D] [--k N] --json | rotate-key [--retire] | retention [--apply]\n                             protection statistics (suppressed), key rotation, retention',
+    run: (args, config) => protectionCommand(args, config, withDatabase),
   },
   migrate: {
     async run(_args, config) {

@@ -1,0 +1,384 @@
+// Protection over HTTP. Every route decides access through policy.ts and writes an audit entry
+// for each read and write of a protection record (in the same transaction as a write).
+import { z } from 'zod';
+import multipart from '@fastify/multipart';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Capability } from '../platform/http/app.ts';
+import { AppError, notFound } from '../platform/http/errors.ts';
+import { scopeOf, type Principal } from '../platform/auth/access.ts';
+import { addMessages } from '../platform/i18n/messages.ts';
+import { audit } from '../platform/audit.ts';
+import { todayIso } from '../platform/calendar.ts';
+import { cipherFor } from './crypto.ts';
+import { caseView, ctx, SEXES, STATUSES, EXPLOITATION, SERVICES, PILLARS, isNationality, CASE_COLUMNS } from './cases.ts';
+import { readableCasesSql, holds, agenciesWith, requireAny, requireStats, requireOversee, VERB, FIELD_GROUPS, type FieldGroup } from './policy.ts';
+import {
+  openCase, recordScreening, changeStatus, recordConsent, refer, respondReferral, addFollowup, updateCase, breakGlass, setLegalHold, retention, OUTCOMES, URGENT_REASONS,
+} from './workflow.ts';
+import { protectionStats, parseDimensions, exportCsv, K_INTERNAL, DIMENSIONS } from './stats.ts';
+import { importCases } from './import.ts';
+import { registerProtectionSection } from './section.ts';
+
+addMessages(new URL('./locales/', import.meta.url));
+registerProtectionSection();
+
+const isoDate = z.iso.date();
+const fieldGroup = z.enum(FIELD_GROUPS);
+const consentSchema = z.object({
+  share_fields: z.array(fieldGroup).default([]),
+  share_with: z.array(z.enum(SERVICES)).default([]),
+  statistics: z.boolean(),
+  retention_told: z.boolean(),
+});
+
+export const protectionCapability: Capability = {
+  name: 'protection',
+  async routes(api, { db, config }) {
+    if (!api.hasContentTypeParser('multipart/form-data')) await api.register(multipart, { limits: { fileSize: 200 * 1024 ** 2, files: 1 } });
+    const cipher = () => cipherFor(config.dataDir);
+    const tags = ['protection'];
+
+    api.get('/api/v1/protection/indicators', { schema: { tags, summary: 'Screening indicator lists (ILO forced labour, DTM counter-trafficking proxies, local lists)', response: { 200: z.any() } } }, async (req) => {
+      requireAny(req.principal, VERB.screen);
+      return { indicators: await db.many('SELECT code, list, label_en, label_fa FROM protection_indicators WHERE active ORDER BY position, code') };
+    });
+
+    // ---- screening
+    api.post(
+      '/api/v1/protection/screenings',
+      {
+        schema: {
+          tags,
+          summary: 'Record a screening at a point of entry (opens a case; a child needs the best-interests step)',
+          body: z.object({
+            case_id: z.uuid().optional(),
+            screening_id: z.uuid().optional(),
+            owner_agency_id: z.number().int().positive(),
+            fmp: z.string().min(1).max(60),
+            screened_on: isoDate,
+            sex: z.enum(SEXES),
+            age: z.number().int().min(0).max(120).nullable(),
+            nationality: z.string().refine(isNationality, 'ISO 3166-1 alpha-3 code').nullable(),
+            given_name: z.string().max(200).nullable().optional(),
+            family_name: z.string().max(200).nullable().optional(),
+            indicators: z.array(z.string().max(60)).max(100).default([]),
+            assessment: z.string().max(10000).nullable().optional(),
+            outcome: z.enum(OUTCOMES),
+            urgent_reasons: z.array(z.enum(URGENT_REASONS)).default([]),
+            referral_offered: z.boolean().optional(),
+            exploitation: z.array(z.enum(EXPLOITATION)).default([]),
+            best_interests: z.object({ separated_or_unaccompanied: z.boolean(), guardian_identified: z.boolean(), assessment: z.string().max(10000) }).nullable().optional(),
+            consent: consentSchema,
+          }),
+          response: { 201: z.any(), 200: z.any() },
+        },
+      },
+      async (req, reply) => {
+        const p = requireAny(req.principal, VERB.screen);
+        const r = await db.tx((c) => recordScreening(c, cipher(), p, req.actor(), req.body as any));
+        return reply.status(r.created ? 201 : 200).send(r);
+      },
+    );
+
+    // ---- cases
+    api.get(
+      '/api/v1/protection/cases',
+      {
+        schema: {
+          tags,
+          summary: 'Cases the user may read (own agency, or referred to it), newest first; names only with the identity permission',
+          querystring: z.object({
+            status: z.enum(STATUSES).optional(),
+            province: z.string().regex(/^IR-\d{2}$/).optional(),
+            fmp: z.string().max(60).optional(),
+            name: z.string().max(200).optional().describe('exact given or family name (blind index search)'),
+            open: z.enum(['true', 'false']).optional(),
+            page: z.coerce.number().int().min(1).max(10000).default(1),
+            page_size: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+          response: { 200: z.any() },
+        },
+      },
+      async (req) => {
+        const p = requireAny(req.principal, VERB.read);
+        const q = req.query;
+        const params: unknown[] = [];
+        const where = [readableCasesSql(p, 'c', params)];
+        if (q.status) params.push(q.status), where.push(`c.status = $${params.length}`);
+        if (q.province) params.push(q.province), where.push(`c.province_code = $${params.length}`);
+        if (q.fmp) params.push(q.fmp), where.push(`c.fmp_code = $${params.length}`);
+        if (q.open === 'true') where.push('c.closed_at IS NULL');
+        if (q.name) {
+          // Searching by name needs the identity permission somewhere: the blind index would otherwise tell whether a name is there.
+          if (!agenciesWith(p, VERB.identity).length) throw new AppError('forbidden', 403, {}, { permission: VERB.identity });
+          const c = cipher();
+          params.push(c.blindIndex('given_name', q.name), c.blindIndex('family_name', q.name));
+          where.push(`(c.given_name_bidx = $${params.length - 1} OR c.family_name_bidx = $${params.length})`);
+          // … and only among cases whose identity the user may read.
+          where.push(identityCasesSql(p, params));
+        }
+        params.push(q.page_size, (q.page - 1) * q.page_size);
+        const rows = await db.many(
+          `SELECT ${CASE_COLUMNS} FROM protection_cases c WHERE ${where.join(' AND ')} ORDER BY c.screened_on DESC, c.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+          params,
+        );
+        const c = rows.length ? cipher() : null;
+        const items = rows.map((r) => {
+          const groups = new Set<FieldGroup>(holds(p, VERB.identity, Number(r.owner_agency_id), r.province_code) && holds(p, VERB.read, Number(r.owner_agency_id), r.province_code) ? ['identity'] : []);
+          const v = caseView(c!, r, groups);
+          delete v.exploitation_detail;
+          delete v.perpetrator;
+          return v;
+        });
+        await db.tx((t) => audit(t, req.actor(), 'protection.case.list', 'protection_case', null, { case_ids: items.map((i) => i.id), identity_shown: items.filter((i) => !(i.hidden_fields as string[]).includes('given_name')).map((i) => i.id) }));
+        return { items, page: q.page, page_size: q.page_size };
+      },
+    );
+
+    api.get('/api/v1/protection/cases/:id', { schema: { tags, summary: 'One case, with only the fields the user may read (audited)', params: z.object({ id: z.uuid() }), response: { 200: z.any() } } }, async (req) => {
+      return db.tx(async (t) => {
+        const { row, access } = await openCase(t, req.principal, req.params.id);
+        const c = cipher();
+        const view = caseView(c, row, access.groups);
+        const owner = access.via !== 'referral';
+        const seeDetail = access.groups.has('exploitation_detail');
+        const screenings = (await t.query(`SELECT id, to_char(screened_on,'YYYY-MM-DD') AS screened_on, indicators, outcome, urgent_reasons, referral_offered, assessment_enc, best_interests_enc, created_at FROM protection_screenings WHERE case_id = $1 ORDER BY created_at`, [row.id])).rows.map((s: any) => ({
+          id: s.id, screened_on: s.screened_on, indicators: s.indicators, outcome: s.outcome, urgent_reasons: s.urgent_reasons, referral_offered: s.referral_offered,
+          assessment: seeDetail ? c.decrypt(s.assessment_enc, ctx('protection_screenings', 'assessment', s.id)) : undefined,
+          best_interests: seeDetail && s.best_interests_enc ? JSON.parse(c.decrypt(s.best_interests_enc, ctx('protection_screenings', 'best_interests', s.id))!) : undefined,
+        }));
+        const history = (await t.query(`SELECT status, deciding_authority, legal_basis, to_char(decided_on,'YYYY-MM-DD') AS decided_on, recorded_at FROM protection_status_history WHERE case_id = $1 ORDER BY id`, [row.id])).rows;
+        const consents = owner ? (await t.query(`SELECT version, share_fields, share_with, statistics, retention_told, to_char(given_on,'YYYY-MM-DD') AS given_on, withdrawn, recorded_at FROM protection_consents WHERE case_id = $1 ORDER BY version`, [row.id])).rows : [];
+        const refParams: unknown[] = [row.id];
+        let refFilter = '';
+        if (!owner) refParams.push(access.recipientAgencies), (refFilter = ` AND r.to_agency_id = ANY($2::bigint[])`);
+        const referrals = (await t.query(`SELECT r.id, r.kind, r.from_agency_id, r.to_agency_id, r.service, r.pillar, r.fields, r.consent_version, r.override_by IS NOT NULL AS consent_overridden, r.status, to_char(r.due_on,'YYYY-MM-DD') AS due_on, r.note_enc, r.response_enc, r.created_at, r.responded_at, r.done_at FROM protection_referrals r WHERE r.case_id = $1${refFilter} ORDER BY r.created_at`, refParams)).rows.map((r: any) => ({
+          ...r, from_agency_id: Number(r.from_agency_id), to_agency_id: Number(r.to_agency_id), note_enc: undefined, response_enc: undefined,
+          note: c.decrypt(r.note_enc, ctx('protection_referrals', 'note', r.id)), response: c.decrypt(r.response_enc, ctx('protection_referrals', 'response', r.id)),
+        }));
+        const fuParams: unknown[] = [row.id];
+        let fuFilter = '';
+        if (!owner) fuParams.push(referrals.map((r: any) => r.id), req.principal!.id), (fuFilter = ` AND (f.referral_id = ANY($2::uuid[]) OR f.created_by = $3)`);
+        const followups = (await t.query(`SELECT f.id, f.kind, f.pillar, f.body_enc, f.referral_id, f.delivered, f.created_by, f.created_at FROM protection_followups f WHERE f.case_id = $1${fuFilter} ORDER BY f.created_at`, fuParams)).rows.map((f: any) => ({
+          id: f.id, kind: f.kind, pillar: f.pillar, referral_id: f.referral_id, delivered: f.delivered, created_by: f.created_by, created_at: f.created_at, body: c.decrypt(f.body_enc, ctx('protection_followups', 'body', f.id)),
+        }));
+        const pillars = Object.fromEntries(PILLARS.map((pl) => [pl, {
+          referrals: referrals.filter((r: any) => r.pillar === pl).length,
+          delivered: followups.filter((f: any) => f.pillar === pl && f.delivered).length,
+        }]));
+        await audit(t, req.actor(), 'protection.case.read', 'protection_case', row.id, { via: access.via, fields: [...access.groups] });
+        return { case: view, access: { via: access.via, field_groups: [...access.groups], edit: access.edit, refer: access.refer }, screenings, status_history: history, consents, referrals, followups, pillars };
+      });
+    });
+
+    api.post('/api/v1/protection/cases/:id/status', {
+      schema: { tags, summary: 'Record a status decision (deciding authority, legal basis, date); Marz records who decided, it never decides', params: z.object({ id: z.uuid() }),
+        body: z.object({ status: z.enum(STATUSES), deciding_authority: z.string().trim().min(2).max(300), legal_basis: z.string().trim().min(2).max(500), decided_on: isoDate }), response: { 204: z.null() } },
+    }, async (req, reply) => {
+      await db.tx((t) => changeStatus(t, req.principal!, req.actor(), req.params.id, req.body));
+      return reply.status(204).send(null);
+    });
+
+    api.post('/api/v1/protection/cases/:id/consents', {
+      schema: { tags, summary: 'Record a new version of the person\'s consent (or its withdrawal)', params: z.object({ id: z.uuid() }),
+        body: consentSchema.extend({ given_on: isoDate.optional(), withdrawn: z.boolean().default(false) }), response: { 201: z.any() } },
+    }, async (req, reply) => {
+      const v = await db.tx((t) => recordConsent(t, req.principal!, req.actor(), req.params.id, { ...req.body, given_on: req.body.given_on ?? todayIso() }));
+      return reply.status(201).send({ version: v });
+    });
+
+    api.post('/api/v1/protection/cases/:id/referrals', {
+      schema: { tags, summary: 'Refer or transfer a case to a service provider agency; refused without consent unless overridden with a reason (audited, notified)', params: z.object({ id: z.uuid() }),
+        body: z.object({ id: z.uuid().optional(), kind: z.enum(['referral', 'transfer']).default('referral'), to_agency_id: z.number().int().positive(), service: z.enum(SERVICES), pillar: z.enum(PILLARS), fields: z.array(fieldGroup).default([]), due_on: isoDate.nullable().optional(), note: z.string().max(5000).nullable().optional(), override_reason: z.string().max(2000).nullable().optional() }),
+        response: { 201: z.any() } },
+    }, async (req, reply) => {
+      const r = await db.tx((t) => refer(t, cipher(), req.principal!, req.actor(), req.params.id, req.body));
+      return reply.status(201).send(r);
+    });
+
+    api.post('/api/v1/protection/referrals/:id/:action', {
+      schema: { tags, summary: 'Accept, decline or complete (service delivered) a referral to one\'s agency; revoke one\'s own', params: z.object({ id: z.uuid(), action: z.enum(['accept', 'decline', 'done', 'revoke']) }),
+        body: z.object({ note: z.string().max(5000).nullable().optional() }).default({}), response: { 200: z.any() } },
+    }, async (req) => {
+      if (!req.principal) throw new AppError('unauthenticated', 401);
+      const status = await db.tx((t) => respondReferral(t, cipher(), req.principal!, req.actor(), req.params.id, req.params.action, req.body?.note ?? null));
+      return { status };
+    });
+
+    api.get('/api/v1/protection/referrals', {
+      schema: { tags, summary: 'Referrals to (inbox) or from (outbox) one\'s agencies; overdue=true lists those past their due date and not done', querystring: z.object({ box: z.enum(['in', 'out']).default('in'), overdue: z.enum(['true', 'false']).optional() }), response: { 200: z.any() } },
+    }, async (req) => {
+      const p = requireAny(req.principal, VERB.read);
+      const col = req.query.box === 'in' ? 'r.to_agency_id' : 'r.from_agency_id';
+      const parts: string[] = [];
+      const params: unknown[] = [];
+      for (const a of p.assignments) {
+        if (!a.permissions.includes(VERB.read) || !a.agencyIds.length) continue;
+        params.push(a.agencyIds);
+        let cond = `${col} = ANY($${params.length}::bigint[])`;
+        if (a.provinces) params.push(a.provinces), (cond += ` AND c.province_code = ANY($${params.length}::text[])`);
+        parts.push(`(${cond})`);
+      }
+      const where = [parts.length ? `(${parts.join(' OR ')})` : 'FALSE'];
+      if (req.query.overdue === 'true') params.push(todayIso()), where.push(`r.status IN ('pending','accepted') AND r.due_on < $${params.length}::date`);
+      const rows = await db.many(
+        `SELECT r.id, r.case_id, r.kind, r.from_agency_id, r.to_agency_id, r.service, r.pillar, r.fields, r.status, to_char(r.due_on,'YYYY-MM-DD') AS due_on, r.created_at, c.province_code AS province
+         FROM protection_referrals r JOIN protection_cases c ON c.id = r.case_id WHERE ${where.join(' AND ')} ORDER BY r.due_on, r.created_at LIMIT 500`,
+        params,
+      );
+      await db.tx((t) => audit(t, req.actor(), 'protection.referral.list', 'protection_case', null, { case_ids: [...new Set(rows.map((r) => r.case_id))], box: req.query.box }));
+      return { items: rows.map((r) => ({ ...r, from_agency_id: Number(r.from_agency_id), to_agency_id: Number(r.to_agency_id) })) };
+    });
+
+    api.post('/api/v1/protection/cases/:id/followups', {
+      schema: { tags, summary: 'Add an assessment, service, note or document note to a case (by pillar)', params: z.object({ id: z.uuid() }),
+        body: z.object({ kind: z.enum(['assessment', 'service', 'note', 'document']), pillar: z.enum(PILLARS).nullable().default(null), body: z.string().trim().min(1).max(10000) }), response: { 201: z.any() } },
+    }, async (req, reply) => {
+      const id = await db.tx((t) => addFollowup(t, cipher(), req.principal!, req.actor(), req.params.id, req.body));
+      return reply.status(201).send({ id });
+    });
+
+    api.patch('/api/v1/protection/cases/:id', {
+      schema: { tags, summary: 'Assign the case worker, record exploitation detail or perpetrator information, close the case with a reason', params: z.object({ id: z.uuid() }),
+        body: z.object({ case_worker_id: z.uuid().nullable().optional(), exploitation_detail: z.string().max(10000).nullable().optional(), perpetrator: z.string().max(10000).nullable().optional(),
+          close: z.object({ reason: z.enum(['services_completed', 'not_victim', 'transferred_out', 'returned', 'lost_contact', 'declined_assistance', 'deceased', 'other']) }).nullable().optional() }), response: { 204: z.null() } },
+    }, async (req, reply) => {
+      await db.tx((t) => updateCase(t, cipher(), req.principal!, req.actor(), req.params.id, req.body));
+      return reply.status(204).send(null);
+    });
+
+    api.post('/api/v1/protection/cases/:id/break-glass', {
+      schema: { tags, summary: 'Emergency access to a case outside one\'s normal access, with a reason; alerts the data protection focal point', params: z.object({ id: z.uuid() }), body: z.object({ reason: z.string().max(2000) }), response: { 201: z.any() } },
+    }, async (req, reply) => {
+      if (!req.principal) throw new AppError('unauthenticated', 401);
+      const expires = await db.tx((t) => breakGlass(t, req.principal!, req.actor(), req.params.id, req.body.reason));
+      return reply.status(201).send({ expires_at: expires });
+    });
+
+    // ---- oversight (data protection focal point)
+    api.get('/api/v1/protection/alerts', { schema: { tags, summary: 'Break-glass and consent-override alerts for the data protection focal point', querystring: z.object({ open: z.enum(['true', 'false']).default('true') }), response: { 200: z.any() } } }, async (req) => {
+      const p = requireAny(req.principal, VERB.oversee);
+      const params: unknown[] = [];
+      const parts: string[] = [];
+      for (const a of p.assignments) {
+        if (!a.permissions.includes(VERB.oversee) || !a.agencyIds.length) continue;
+        params.push(a.agencyIds);
+        let cond = `a.agency_id = ANY($${params.length}::bigint[])`;
+        if (a.provinces) params.push(a.provinces), (cond += ` AND a.province_code = ANY($${params.length}::text[])`);
+        parts.push(`(${cond})`);
+      }
+      const rows = await db.many(
+        `SELECT a.id, a.kind, a.case_id, a.agency_id, a.province_code AS province, u.username, a.details, a.created_at, a.acknowledged_at
+         FROM protection_alerts a LEFT JOIN users u ON u.id = a.user_id WHERE (${parts.join(' OR ') || 'FALSE'}) ${req.query.open === 'true' ? 'AND a.acknowledged_at IS NULL' : ''} ORDER BY a.created_at DESC LIMIT 500`,
+        params,
+      );
+      await db.tx((t) => audit(t, req.actor(), 'protection.alert.list', 'protection_case', null, { case_ids: [...new Set(rows.map((r) => r.case_id))] }));
+      return { items: rows.map((r) => ({ ...r, id: Number(r.id), agency_id: Number(r.agency_id) })) };
+    });
+
+    api.post('/api/v1/protection/alerts/:id/acknowledge', { schema: { tags, summary: 'Acknowledge an alert', params: z.object({ id: z.coerce.number().int().positive() }), response: { 204: z.null() } } }, async (req, reply) => {
+      await db.tx(async (t) => {
+        const a = (await t.query('SELECT * FROM protection_alerts WHERE id = $1 FOR UPDATE', [req.params.id])).rows[0];
+        if (!a || !holds(req.principal, VERB.oversee, Number(a.agency_id), a.province_code)) throw notFound();
+        await t.query('UPDATE protection_alerts SET acknowledged_at = now(), acknowledged_by = $2 WHERE id = $1', [a.id, req.principal!.id]);
+        await audit(t, req.actor(), 'protection.alert.acknowledge', 'protection_case', a.case_id, { alert_id: Number(a.id) });
+      });
+      return reply.status(204).send(null);
+    });
+
+    const oversightCase = async (t: any, p: Principal | null, id: string) => {
+      const row = (await t.query('SELECT id, owner_agency_id, province_code FROM protection_cases WHERE id = $1', [id])).rows[0];
+      if (!row || !holds(p, VERB.oversee, Number(row.owner_agency_id), row.province_code)) {
+        if (!p) throw new AppError('unauthenticated', 401);
+        throw notFound();
+      }
+      return row;
+    };
+
+    api.get('/api/v1/protection/cases/:id/access-report', { schema: { tags, summary: 'Data-subject report: who saw or changed what of this person\'s record, and when', params: z.object({ id: z.uuid() }), response: { 200: z.any() } } }, async (req) => {
+      return db.tx(async (t) => {
+        await oversightCase(t, req.principal, req.params.id);
+        const rows = (await t.query(
+          `SELECT at, actor_label, action, details - 'case_ids' - 'identity_shown' AS details, (details->'identity_shown') ? $1 AS identity_shown FROM audit_log
+           WHERE (subject_type = 'protection_case' AND subject_id = $1) OR (subject_type IN ('protection_case', 'protection_import') AND details->'case_ids' ? $1) ORDER BY id`,
+          [req.params.id],
+        )).rows;
+        await audit(t, req.actor(), 'protection.case.access_report', 'protection_case', req.params.id, { entries: rows.length });
+        return { case_id: req.params.id, entries: rows };
+      });
+    });
+
+    api.post('/api/v1/protection/cases/:id/legal-hold', { schema: { tags, summary: 'Put a case under legal hold (no anonymisation or purge) or lift it', params: z.object({ id: z.uuid() }), body: z.object({ hold: z.boolean(), reason: z.string().trim().max(1000).nullable().optional() }), response: { 204: z.null() } } }, async (req, reply) => {
+      await db.tx(async (t) => {
+        await oversightCase(t, req.principal, req.params.id);
+        if (req.body.hold && !req.body.reason) throw new AppError('protection_reason_required', 400, { field: 'reason' });
+        await setLegalHold(t, req.actor(), req.params.id, req.body.hold, req.body.reason ?? null);
+      });
+      return reply.status(204).send(null);
+    });
+
+    api.post('/api/v1/protection/retention', { schema: { tags, summary: 'Retention: cases due for anonymisation or purge (dry run unless apply=true), for one\'s agencies and provinces', body: z.object({ apply: z.boolean().default(false) }), response: { 200: z.any() } } }, async (req) => {
+      const p = requireAny(req.principal, VERB.oversee);
+      const s = scopeOf(p, VERB.oversee);
+      return db.tx((t) => retention(t, req.actor(), { apply: req.body.apply, scope: { agencies: agenciesWith(p, VERB.oversee), provinces: s.allProvinces ? null : s.provinces } }));
+    });
+
+    // ---- statistics
+    const statsQuery = z.object({
+      by: z.string().default('province').describe(`comma-separated from ${DIMENSIONS.join(',')}`),
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      k: z.coerce.number().int().min(K_INTERNAL).max(100).default(K_INTERNAL).describe('suppression threshold: 5 inside Marz, 11 for anything published'),
+      province: z.string().regex(/^IR-\d{2}$/).optional(),
+    });
+    const stats = async (p: Principal | null, q: z.infer<typeof statsQuery>) => {
+      const by = parseDimensions(q.by);
+      if (!by) throw new AppError('protection_dimensions', 400, { field: 'by', allowed: DIMENSIONS.join(', ') });
+      const u = requireStats(p, q.province ?? null);
+      const s = scopeOf(u, VERB.stats);
+      return { by, table: await protectionStats(db, { by, from: q.from, to: q.to, k: q.k, province: q.province, provinces: s.allProvinces ? null : s.provinces }) };
+    };
+    api.get('/api/v1/protection/stats', { schema: { tags, summary: 'Counts of consenting cases with small cells suppressed (primary and secondary)', querystring: statsQuery, response: { 200: z.any() } } }, async (req) => {
+      const { table } = await stats(req.principal, req.query);
+      await db.tx((t) => audit(t, req.actor(), 'protection.stats', null, null, { by: req.query.by, k: table.k }));
+      return table;
+    });
+    api.get('/api/v1/protection/stats.csv', { schema: { tags, summary: 'The suppressed table in HTCDS / IC-TIP-aligned columns (CSV)', querystring: statsQuery } }, async (req, reply) => {
+      const { by, table } = await stats(req.principal, req.query);
+      await db.tx((t) => audit(t, req.actor(), 'protection.stats.export', null, null, { by: req.query.by, k: table.k }));
+      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="protection-statistics.csv"').send(exportCsv(table, by, { from: req.query.from ?? null, to: req.query.to ?? null }));
+    });
+
+    // ---- import (web)
+    api.post('/api/v1/protection/imports', { schema: { tags, summary: 'Import a case list (CSV or XLSX, field "file"); all or nothing', querystring: z.object({ agency_id: z.coerce.number().int().positive(), dry_run: z.enum(['true', 'false']).default('false') }), response: { 200: z.any() } } }, async (req) => {
+      const p = requireAny(req.principal, VERB.import);
+      if (!agenciesWith(p, VERB.import).includes(req.query.agency_id)) throw new AppError('forbidden', 403, {}, { permission: VERB.import });
+      const file = await (req as any).file();
+      if (!file || !/\.(csv|xlsx|txt)$/i.test(file.filename)) throw new AppError('protection_bad_upload', 400, { field: 'file' });
+      const dir = mkdtempSync(join(tmpdir(), 'marz-protection-'));
+      try {
+        const path = join(dir, /\.xlsx$/i.test(file.filename) ? 'upload.xlsx' : 'upload.csv');
+        await pipeline(file.file, createWriteStream(path, { mode: 0o600 }));
+        return await importCases(db, { path, fileName: file.filename, ownerAgencyId: req.query.agency_id, dryRun: req.query.dry_run === 'true', actor: req.actor(), principal: p, cipher: cipher() });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+};
+
+/** Cases whose identity fields the user may read as owner (for name search). */
+function identityCasesSql(p: Principal, params: unknown[]): string {
+  const parts: string[] = [];
+  for (const a of p.assignments) {
+    if (!a.permissions.includes(VERB.identity) || !a.permissions.includes(VERB.read) || !a.agencyIds.length) continue;
+    params.push(a.agencyIds);
+    let cond = `c.owner_agency_id = ANY($${params.length}::bigint[])`;
+    if (a.provinces) params.push(a.provinces), (cond += ` AND c.province_code = ANY($${params.length}::text[])`);
+    parts.push(`(${cond})`);
+  }
+  return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
+}
