@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// Runs the whole suite with node's test runner (through tsx): unit and database tests on
-// PGlite, the database tests again on PostgreSQL when MARZ_TEST_DATABASE_URL is set, and the
-// browser tests in Chromium when it is installed. Files run one at a time per engine so two
-// embedded databases never compete for the 2 cores.
+// Runs the whole suite with node's test runner (through tsx): unit and database tests on the
+// embedded PostgreSQL (one cluster for the run, started here as `marz` starts it), the database
+// tests again on a PostgreSQL server when MARZ_TEST_DATABASE_URL is set, and the browser tests in
+// Chromium when it is installed. Files run one at a time per engine.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { register } from 'tsx/esm/api';
+
+register();
+const { Lease } = await import('../src/platform/db/embedded.ts');
 
 function find(dir, pattern, out = []) {
   if (!existsSync(dir)) return out;
@@ -45,7 +50,14 @@ function run(label, files, env) {
 }
 
 let failed = 0;
-failed |= await run('unit and database tests on PGlite', unit, { MARZ_TEST_ENGINE: 'pglite' });
+const clusterDir = mkdtempSync(join(tmpdir(), 'marz-test-cluster-'));
+const { lease } = await Lease.take(clusterDir, 'tests');
+try {
+  failed |= await run('unit and database tests on the embedded PostgreSQL', unit, { MARZ_TEST_ENGINE: 'embedded', MARZ_TEST_EMBEDDED_DIR: clusterDir });
+} finally {
+  await lease.release();
+  rmSync(clusterDir, { recursive: true, force: true });
+}
 if (process.env.MARZ_TEST_DATABASE_URL) {
   const dbFiles = unit.filter((f) => /\.db\.test\.ts$/.test(f));
   failed |= await run('database tests on PostgreSQL', dbFiles, { MARZ_TEST_ENGINE: 'postgresql' });

@@ -13,6 +13,7 @@ import { importProtectionCommand, protectionCommand } from '../protection/cli.ts
 import { governanceCommand } from '../governance/cli.ts';
 import { collectLinkCommand, COLLECT_LINK_USAGE } from '../collect/cli.ts';
 import { exercisesCommand } from '../exercises/cli.ts';
+import { backupCommand, restoreCommand, auditCommand, auditedExport } from '../audit/cli.ts';
 import { trainingImportCommand } from '../capacity/cli.ts';
 import { provincesCommand, mobilityImportCommand } from '../provinces/cli.ts';
 
@@ -21,9 +22,15 @@ export interface Command {
   run(args: string[], config: Config): Promise<number>;
 }
 
-export async function withDatabase<T>(config: Config, command: string, fn: (db: Database) => Promise<T>): Promise<T> {
+/**
+ * Runs a command on the database: the embedded PostgreSQL (started for the command when no
+ * Marz process runs it, and initialised when the data directory is new) or DATABASE_URL's.
+ * The database is migrated and seeded first unless `prepare` is false (restore needs it empty).
+ */
+export async function withDatabase<T>(config: Config, command: string, fn: (db: Database) => Promise<T>, prepare = true): Promise<T> {
   const db = await openForCommand({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command });
   try {
+    if (prepare) await prepareDatabase(db);
     return await fn(db);
   } finally {
     await db.close();
@@ -50,7 +57,7 @@ export const commands: Record<string, Command> = {
   },
   export: {
     usage: '  export flows FILE.csv|.xlsx [--from D] [--to D] [--fmp CODE] [--daily] [--hxl] [--lang fa]\n                             export FMR records or daily aggregates',
-    run: (args, config) => exportCommand(args, config, withDatabase),
+    run: (args, config) => exportCommand(args, config, auditedExport(withDatabase, args)),
   },
   flows: {
     usage: '  flows summary --from D --to D [--fmp CODE] [--direction in|out] [--approved-only] --json\n                             the DTM headline figures for a period',
@@ -58,7 +65,7 @@ export const commands: Record<string, Command> = {
   },
   demo: {
     usage: '  demo [--records N] [--seed S] [--end-date D]\n                             load synthetic flow data (two years at six crossings, labelled SYNTHETIC)',
-    run: (args, config) => demoCommand(args, config, (c, n, fn) => withDatabase(c, n, async (db) => (await prepareDatabase(db), fn(db)))),
+    run: (args, config) => demoCommand(args, config, withDatabase),
   },
   provinces: {
     usage: '  provinces profile IR-NN [--from D --to D] [--json] [--pdf FILE [--lang fa|en]]\n                             one province\'s profile (flows as in `flows summary --province`)',
@@ -80,13 +87,12 @@ export const commands: Record<string, Command> = {
         console.log(migrated.length ? `Applied: ${migrated.join(', ')}` : 'The database is up to date.');
         if (seeded) console.log('Seeded the reference data (provinces, countries, points of entry, FMPs, agencies, roles).');
         return 0;
-      });
+      }, false);
     },
   },
   'setup-link': {
     async run(_args, config) {
       return withDatabase(config, 'setup-link', async (db) => {
-        await prepareDatabase(db);
         if ((await userCount(db)) > 0) {
           console.error('Marz already has users: sign in, or ask an administrator.');
           return 1;
@@ -109,7 +115,6 @@ export const commands: Record<string, Command> = {
       }
       const password = await askPassword('Password: ');
       return withDatabase(config, 'user create', async (db) => {
-        await prepareDatabase(db);
         const roles = [...(values.admin ? ['admin'] : []), ...(values.role ?? [])];
         const id = await db.tx((c) =>
           createUser(c, cliActor('marz user create'), {
@@ -126,33 +131,16 @@ export const commands: Record<string, Command> = {
     },
   },
   backup: {
-    async run(args, config) {
-      const file = args[0];
-      if (!file) {
-        console.error('Usage: marz backup FILE');
-        return 2;
-      }
-      return withDatabase(config, 'backup', async (db) => {
-        const s = await backup(db, file, (t, n) => console.log(`  ${t}: ${n} rows`));
-        console.log(`Backed up ${s.rows} rows from ${s.tables} tables (${db.engine}) to ${file}.`);
-        return 0;
-      });
-    },
+    usage: '  backup FILE (--key-file KEY | --passphrase | --unencrypted)   encrypted backup (AES-256-GCM), 0600\n  backup --new-key KEY       make a backup key file',
+    run: (args, config) => backupCommand(args, config, withDatabase),
   },
   restore: {
-    async run(args, config) {
-      const file = args[0];
-      if (!file) {
-        console.error('Usage: marz restore FILE');
-        return 2;
-      }
-      return withDatabase(config, 'restore', async (db) => {
-        const s = await restore(db, file, (t, n) => console.log(`  ${t}: ${n} rows`));
-        await migrate(db);
-        console.log(`Restored ${s.rows} rows into ${s.tables} tables (${db.engine}) from ${file}.`);
-        return 0;
-      });
-    },
+    usage: '  restore FILE [--key-file KEY | --passphrase] [--allow-broken-audit]\n                             restore into an empty database; refuses a tampered file',
+    run: (args, config) => restoreCommand(args, config, withDatabase),
+  },
+  audit: {
+    usage: '  audit verify [--checkpoint FILE]   check the audit trail\'s hash chain (docs/AUDIT.md)',
+    run: (args, config) => auditCommand(args, config, withDatabase),
   },
   'collect-link': { usage: COLLECT_LINK_USAGE, run: (args, config) => collectLinkCommand(args, config, withDatabase) },
   bench: {

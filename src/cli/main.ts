@@ -1,8 +1,8 @@
 // The `marz` command.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../platform/config.ts';
-import { DataDirLocked } from '../platform/db/lock.ts';
 import { MigrationError } from '../platform/db/migrate.ts';
+import { EmbeddedError } from '../platform/db/embedded.ts';
 import { RestoreError } from '../platform/db/backup.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { t } from '../platform/i18n/messages.ts';
@@ -43,17 +43,28 @@ try {
     process.exit(2);
   }
 } catch (e) {
-  if (e instanceof DataDirLocked || e instanceof MigrationError || e instanceof RestoreError) {
-    console.error(`marz: ${e.message}`);
-  } else if (e instanceof AppError) {
+  // A failure is one line that says what to do; MARZ_DEBUG=1 shows the stack for a developer.
+  if (e instanceof AppError) {
     console.error(`marz: ${t('en', `errors.${e.code}`, e.params)}`);
   } else if ((e as any)?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (e as any)?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     console.error(`marz: ${(e as Error).message}\n\n${USAGE}`);
     process.exit(2);
   } else {
-    console.error(e);
+    console.error(`marz: ${oneLine(e)}`);
   }
+  if (process.env.MARZ_DEBUG === '1') console.error(e);
   process.exit(1);
+}
+
+function oneLine(e: unknown): string {
+  if (e instanceof EmbeddedError || e instanceof MigrationError || e instanceof RestoreError) return e.message;
+  const err = e as { code?: string; message?: string };
+  if (err?.code === 'ECONNREFUSED' || err?.code === 'ENOTFOUND' || err?.code === '28P01' || err?.code === '3D000') {
+    return `cannot reach the database (${err.message}). Check DATABASE_URL, or unset it to use the embedded database.`;
+  }
+  if (err?.code === 'ENOENT' || err?.code === 'EACCES' || err?.code === 'EISDIR') return `${err.message}.`;
+  const msg = (err?.message ?? String(e)).split('\n')[0];
+  return `${msg} (run again with MARZ_DEBUG=1 for details)`;
 }
 
 export { parseArgs };

@@ -1,6 +1,7 @@
-// `marz serve`: open the database (taking the embedded data directory's lock), migrate, serve.
+// `marz serve`: open the database (starting the embedded PostgreSQL when it is not running yet),
+// migrate, serve.
 import type { Config } from '../platform/config.ts';
-import { connectServer, openEmbeddedOwner, type Database } from '../platform/db/database.ts';
+import { connectServer, openEmbedded, type Database } from '../platform/db/database.ts';
 import { prepareDatabase } from '../platform/seed.ts';
 import { buildApp } from '../platform/http/app.ts';
 import { capabilities } from '../capabilities.ts';
@@ -8,18 +9,20 @@ import { userCount, createSetupToken } from '../platform/auth/identity.ts';
 
 export async function serve(config: Config) {
   const started = performance.now();
-  const db: Database = config.databaseUrl ? connectServer(config.databaseUrl) : await openEmbeddedOwner(config.dataDir, 'serve', true);
+  const db: Database = config.databaseUrl
+    ? connectServer(config.databaseUrl)
+    : await openEmbedded({ dataDir: config.dataDir, command: 'serve', serve: true, max: 20, log: (l) => console.error(l) });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`\n${signal}: stopping Marz…`);
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    const force = setTimeout(() => process.exit(1), 20_000).unref();
     await app?.close().catch(() => {});
     await stopWatching?.();
     await db.close();
     clearTimeout(force);
-    console.log('Marz stopped; the database was closed cleanly.');
+    console.log(db.engine === 'embedded' ? 'Marz stopped; the embedded PostgreSQL was stopped cleanly (or is left to the commands still using it).' : 'Marz stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -39,7 +42,7 @@ export async function serve(config: Config) {
     await db.close();
     throw e;
   }
-  const where = db.engine === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)';
+  const where = db.engine === 'embedded' ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL server (DATABASE_URL)';
   console.log(`Marz is running at ${config.publicUrl}  (${where}; ready in ${Math.round(performance.now() - started)} ms)`);
   if ((await userCount(db)) === 0) {
     const token = await createSetupToken(db);

@@ -28,8 +28,7 @@ after(async () => {
 
 /** Runs SQL as another process would: not through this Database (so not through its transactions). */
 async function elsewhere(sql: string, params: unknown[]) {
-  if (db.pglite) return db.pglite.query(sql, params);
-  const other = connectServer((db.pool as any).options.connectionString, 1);
+  const other = connectServer((db.pool as any).options, 1);
   try {
     return await other.query(sql, params);
   } finally {

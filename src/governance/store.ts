@@ -29,7 +29,7 @@ async function insertNodes(q: Queryable, versionId: number, fw: Framework) {
       answer_scheme: node.level === 'indicator' ? n.scheme?.id ?? null : null, links: node.links ?? [],
     };
   });
-  // One statement per version: json_to_recordset keeps the round trips few on PGlite.
+  // One statement per version: json_to_recordset keeps the round trips few.
   await q.query(
     `WITH input AS (
        SELECT * FROM json_to_recordset($1::json) AS x(version_id bigint, code text, parent_code text, level text, position int, depth int,

@@ -1,9 +1,14 @@
-// Test helpers: a fresh, migrated and seeded database per call — PGlite in memory (from a
-// migrated image made once per process) or a new PostgreSQL database cloned from a template
-// when MARZ_TEST_ENGINE=postgresql — and the HTTP app with signed-in users.
+// Test helpers: a fresh, migrated and seeded database per call — a new database cloned from a
+// migrated template — on the embedded PostgreSQL (the default: the cluster scripts/test.js
+// started, or one started for this process) or on the server of MARZ_TEST_DATABASE_URL when
+// MARZ_TEST_ENGINE=postgresql; and the HTTP app with signed-in users.
 import pg from 'pg';
 import { createHash, randomUUID } from 'node:crypto';
-import { Database, openMemory, connectServer } from './db/database.ts';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database, connectServer, type Engine } from './db/database.ts';
+import { ensureCluster, connectionConfig, embeddedBinaries, stopClusterSync } from './db/embedded.ts';
 import { listMigrations } from './db/migrate.ts';
 import { prepareDatabase } from './seed.ts';
 import { buildApp } from './http/app.ts';
@@ -12,20 +17,67 @@ import { capabilities } from '../capabilities.ts';
 import { createUser } from './auth/identity.ts';
 import { cliActor } from './audit.ts';
 
-export const TEST_ENGINE = process.env.MARZ_TEST_ENGINE === 'postgresql' ? 'postgresql' : 'pglite';
+export const TEST_ENGINE: Engine = process.env.MARZ_TEST_ENGINE === 'postgresql' ? 'postgresql' : 'embedded';
 
-let image: Promise<Blob> | null = null;
+let server: Promise<pg.ClientConfig> | null = null;
 let template: Promise<string> | null = null;
 let counter = 0;
 
-function serverUrl(database: string) {
-  const url = new URL(process.env.MARZ_TEST_DATABASE_URL!);
+/** Where test databases are made: connection settings for the cluster's maintenance database. */
+function cluster(): Promise<pg.ClientConfig> {
+  server ??= (async () => {
+    if (TEST_ENGINE === 'postgresql') {
+      if (!process.env.MARZ_TEST_DATABASE_URL) throw new Error('MARZ_TEST_ENGINE=postgresql needs MARZ_TEST_DATABASE_URL');
+      return { connectionString: process.env.MARZ_TEST_DATABASE_URL };
+    }
+    const shared = process.env.MARZ_TEST_EMBEDDED_DIR;
+    if (shared) return connectionConfig(shared, 'postgres');
+    // Run on its own (node --test FILE): a private cluster, stopped and removed at exit; those
+    // of test processes that were killed are reaped by the next one.
+    const bin = await embeddedBinaries();
+    reapOrphanClusters(bin);
+    const dir = mkdtempSync(join(tmpdir(), 'marz-test-'));
+    writeFileSync(join(dir, 'owner-pid'), String(process.pid));
+    const cleanUp = () => {
+      stopClusterSync(dir, bin);
+      rmSync(dir, { recursive: true, force: true });
+    };
+    process.on('exit', cleanUp);
+    // node --test ends a finished test file's process with SIGTERM when handles keep it open.
+    process.once('SIGTERM', () => process.exit(143));
+    await ensureCluster(dir);
+    return connectionConfig(dir, 'postgres');
+  })();
+  return server;
+}
+
+/** Stops and removes the private clusters of test processes that no longer exist. */
+function reapOrphanClusters(bin: Awaited<ReturnType<typeof embeddedBinaries>>) {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith('marz-test-') || name.startsWith('marz-test-cluster-')) continue;
+    const dir = join(tmpdir(), name);
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(join(dir, 'owner-pid'), 'utf8'));
+      process.kill(owner, 0);
+      continue; // its process is alive
+    } catch (e) {
+      if (owner && (e as NodeJS.ErrnoException).code === 'EPERM') continue;
+    }
+    stopClusterSync(dir, bin);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function withDatabaseName(config: pg.ClientConfig, database: string): pg.ClientConfig {
+  if (!config.connectionString) return { ...config, database };
+  const url = new URL(config.connectionString);
   url.pathname = '/' + database;
-  return url.toString();
+  return { connectionString: url.toString() };
 }
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>) {
-  const c = new pg.Client({ connectionString: process.env.MARZ_TEST_DATABASE_URL });
+  const c = new pg.Client(await cluster());
   await c.connect();
   try {
     return await fn(c);
@@ -35,35 +87,33 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>) {
 }
 
 export async function testDatabase(): Promise<Database> {
-  if (TEST_ENGINE === 'pglite') {
-    image ??= (async () => {
-      const db = await openMemory();
-      await prepareDatabase(db);
-      const blob = await db.pglite!.dumpDataDir('none');
-      await db.close();
-      return blob;
-    })();
-    return openMemory(await image);
-  }
-  if (!process.env.MARZ_TEST_DATABASE_URL) throw new Error('MARZ_TEST_ENGINE=postgresql needs MARZ_TEST_DATABASE_URL');
+  const base = await cluster();
   template ??= (async () => {
     const hash = createHash('sha256').update(listMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 10);
     const name = `marz_tpl_${hash}`;
-    const exists = await admin((c) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]));
-    if (!exists.rowCount) {
-      await admin((c) => c.query(`CREATE DATABASE ${name}`));
-      const db = connectServer(serverUrl(name), 2);
-      await prepareDatabase(db);
-      await db.close();
-    }
+    // One process makes the template; others wait for its lock instead of racing.
+    await admin(async (c) => {
+      await c.query('SELECT pg_advisory_lock(7272)');
+      try {
+        const exists = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (exists.rowCount) return;
+        await c.query(`CREATE DATABASE ${name}_loading`);
+        const db = connectServer(withDatabaseName(base, `${name}_loading`), 2);
+        await prepareDatabase(db);
+        await db.close();
+        await c.query(`ALTER DATABASE ${name}_loading RENAME TO ${name}`);
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(7272)');
+      }
+    });
     return name;
   })();
   const tpl = await template;
   const name = `marz_t_${process.pid}_${++counter}`;
   await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${tpl}`));
-  const db = connectServer(serverUrl(name), 4);
-  return new Database(db.pool, 'postgresql', async () => {
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name}`));
+  const db = connectServer(withDatabaseName(base, name), 4, TEST_ENGINE);
+  return new Database(db.pool, TEST_ENGINE, async () => {
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   });
 }
 

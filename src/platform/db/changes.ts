@@ -1,15 +1,13 @@
 // Knowing that data changed, so that a cache of computed figures never serves what a commit has
 // made stale. A version number goes up on every change this process can see:
 //  - after every transaction this process commits (Database.tx), before its caller goes on;
-//  - on PostgreSQL, when another process commits a change: statement triggers on the tables the
-//    figures come from send NOTIFY marz_changed (delivered at commit), and a dedicated connection
-//    listens for it;
-//  - on the embedded database, after anything a command sends through the server's socket.
+//  - when another process (a command, another server) commits a change: statement triggers on
+//    the tables the figures come from send NOTIFY marz_changed (delivered at commit), and a
+//    dedicated connection listens for it — the same on the embedded engine and on a server.
 // A cache may only be used while `reliable` (watching has started and the listening connection
 // is up); it keeps each value with the version it was computed under and uses it only while the
 // version has not moved.
 import pg from 'pg';
-import type { PGlite } from '@electric-sql/pglite';
 
 export const CHANGES_CHANNEL = 'marz_changed';
 
@@ -71,16 +69,5 @@ export async function listenOnServer(changes: Changes, config: pg.ClientConfig):
     const c = client;
     client = null;
     await c?.end().catch(() => {});
-  };
-}
-
-/** Listens on the embedded database (changes committed outside Database.tx). */
-export async function listenEmbedded(changes: Changes, pglite: PGlite): Promise<() => Promise<void>> {
-  const unlisten = await pglite.listen(CHANGES_CHANNEL, () => changes.bump());
-  changes.bump();
-  changes.reliable = true;
-  return async () => {
-    changes.reliable = false;
-    await unlisten().catch(() => {});
   };
 }

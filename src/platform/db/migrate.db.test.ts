@@ -39,7 +39,6 @@ test(`[${TEST_ENGINE}] the audit table is append-only`, async () => {
 });
 
 test(`[${TEST_ENGINE}] a failed statement outside a transaction leaves the connection usable`, async () => {
-  // PGlite needs a ROLLBACK after such a failure (Database.query sends it); PostgreSQL does not.
   for (let i = 0; i < 3; i++) {
     await assert.rejects(db.query('SELECT 1 / $1::int', [0]), /division by zero/);
     await assert.rejects(db.query('SELECT no_such_column FROM schema_migrations'), /no_such_column/);

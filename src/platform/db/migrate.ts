@@ -48,7 +48,7 @@ export async function migrate(db: Database, migrations = listMigrations()): Prom
   for (const m of migrations) {
     if (applied.has(m.name)) continue;
     await db.tx(async (c) => {
-      if (db.engine === 'postgresql') await c.query('SELECT pg_advisory_xact_lock(727271)');
+      await c.query('SELECT pg_advisory_xact_lock(727271)'); // one migrating process at a time
       const again = await c.query('SELECT 1 FROM schema_migrations WHERE name = $1', [m.name]);
       if (again.rowCount) return; // another process applied it while we waited
       try {
