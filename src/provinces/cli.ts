@@ -35,6 +35,8 @@ export async function provincesCommand(args: string[], config: Config, withDatab
       out.error(`There is no province ${code}.`);
       return 1;
     }
+    // Capabilities register their profile sections when their modules load (as under marz serve).
+    await import('../capabilities.ts');
     const p = await provinceProfile(db, { province: code, from: values.from, to: values.to, principal: null });
     if (values.pdf) {
       writeFileSync(values.pdf, await profilePdf(p, values.lang === 'en' ? 'en' : 'fa'));

@@ -46,7 +46,23 @@ async function checkLinks(q: Queryable, province: string, round: number, input: 
   }
   for (const l of input.governance_links ?? []) {
     if (l.framework === 'gcm' && !/^([1-9]|1\d|2[0-3])$/.test(l.code)) throw new AppError('provinces_bad_gcm_objective', 400, { value: l.code }, { field: 'governance_links' });
+    const known = await q.query('SELECT 1 FROM gov_nodes n JOIN gov_framework_versions v ON v.id = n.version_id JOIN gov_frameworks f ON f.id = v.framework_id WHERE f.code = $1 AND n.code = $2 LIMIT 1', [l.framework, l.code]);
+    if (!known.rowCount) throw new AppError('provinces_unknown_governance_node', 400, { value: `${l.framework} ${l.code}` }, { field: 'governance_links' });
   }
+  const items = input.exercise_item_ids ?? [];
+  if (items.length) {
+    const found = await exerciseItems(q, items);
+    const missing = items.filter((id) => !found.some((f: any) => Number(f.id) === id));
+    if (missing.length) throw new AppError('provinces_unknown_exercise_item', 400, { value: missing.join(', ') }, { field: 'exercise_item_ids' });
+  }
+}
+
+/** Improvement items from exercises (the exercises capability's table, when installed). */
+export async function exerciseItems(q: Queryable, ids: number[]): Promise<any[]> {
+  if (!ids.length) return [];
+  const exists = (await q.query("SELECT to_regclass('exercise_improvement_items') IS NOT NULL AS ok")).rows[0].ok;
+  if (!exists) return [];
+  return (await q.query('SELECT id, title, status, due_on FROM exercise_improvement_items WHERE id = ANY($1::bigint[]) ORDER BY id', [ids])).rows;
 }
 
 export async function getNeed(q: Queryable, id: number) {
@@ -112,6 +128,8 @@ export async function needsSummary(q: Queryable, province: string) {
   if (!rounds.length) return { rounds: [], round: null, total: 0, open: 0, by_status: {}, by_theme: {}, high_priority_open: 0, items: [], progress: null };
   const round = rounds[0]!;
   const items = await listNeeds(q, { provinces: null, province, round });
+  const linked = await exerciseItems(q, [...new Set(items.flatMap((n: any) => (n.exercise_item_ids as (number | string)[]).map(Number)))]);
+  for (const n of items) n.exercise_items = linked.filter((x: any) => n.exercise_item_ids.map(Number).includes(Number(x.id)));
   const count = (f: (n: any) => string) => items.reduce((m: Record<string, number>, n: any) => ((m[f(n)] = (m[f(n)] ?? 0) + 1), m), {});
   const isOpen = (n: any) => n.status !== 'met' && n.status !== 'dropped';
   let progress = null;

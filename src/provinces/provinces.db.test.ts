@@ -127,6 +127,12 @@ test(`[${TEST_ENGINE}] needs by round with progress, mobility import and OD view
   const bad = await A('POST', '/api/v1/provinces/needs', { province_code: 'IR-11', round_no: 1, theme: 'data', title: 'x', priority: 'medium', governance_links: [{ framework: 'gcm', code: '24' }] });
   assert.equal(bad.statusCode, 400);
   assert.equal((await A('POST', '/api/v1/provinces/needs', { province_code: 'IR-11', round_no: 1, theme: 'nonsense', title: 'x', priority: 'medium' })).statusCode, 400);
+  const noItem = await A('POST', '/api/v1/provinces/needs', { province_code: 'IR-11', round_no: 1, theme: 'data', title: 'x', priority: 'medium', exercise_item_ids: [999999] });
+  assert.deepEqual([noItem.statusCode, noItem.json().error.code], [400, 'provinces_unknown_exercise_item']);
+  const noNode = await A('POST', '/api/v1/provinces/needs', { province_code: 'IR-11', round_no: 1, theme: 'data', title: 'x', priority: 'medium', governance_links: [{ framework: 'mgi', code: 'NOPE' }] });
+  assert.deepEqual([noNode.statusCode, noNode.json().error.code], [400, 'provinces_unknown_governance_node']);
+  const gap = await A('POST', '/api/v1/provinces/needs', { province_code: 'IR-11', round_no: 1, theme: 'data', title: 'Publish migration data', priority: 'low', governance_links: [{ framework: 'mgi', code: 'MGI_2_5' }], status: 'dropped' });
+  assert.equal(gap.statusCode, 201, gap.body);
   await A('PATCH', `/api/v1/provinces/needs/${n1b.id}`, { status: 'met' });
   const n2 = await A('POST', '/api/v1/provinces/needs', { province_code: 'IR-11', round_no: 2, theme: 'reception_capacity', title: 'Reception centre at Mirjaveh', priority: 'high', status: 'in_progress', previous_need_id: n1.json().id });
   assert.equal(n2.statusCode, 201, n2.body);
