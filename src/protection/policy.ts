@@ -144,9 +144,12 @@ export async function caseAccess(q: Queryable, p: Principal | null, c: CaseKey):
   return { via, groups, edit: holds(p, VERB.edit, owner, prov), refer: holds(p, VERB.refer, owner, prov), recipientAgencies };
 }
 
-/** Break-glass needs the verb in the case's province (any agency): it exists for emergencies. */
+/**
+ * Break-glass needs the verb in the case's province, held as staff of some agency (any agency:
+ * it exists for emergencies); a role without agencies (a system administrator) cannot.
+ */
 export function mayBreakGlass(p: Principal | null, province: string): boolean {
-  return can(p, VERB.breakGlass, province);
+  return !!p && p.assignments.some((a) => a.permissions.includes(VERB.breakGlass) && a.agencyIds.length > 0 && (a.provinces === null || a.provinces.includes(province)));
 }
 
 /** Oversight (data protection focal point): alerts, data-subject reports, retention, legal hold. */
