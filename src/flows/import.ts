@@ -19,7 +19,7 @@ import { audit, type Actor } from '../platform/audit.ts';
 import { todayIso } from '../platform/calendar.ts';
 import { readCsvBatches, readXlsx, ReadError, tooLongOrNul, MAX_CELL, type HeaderInfo, type SourceRow } from './read.ts';
 import { applyMapping, mappingValidateOptions, missingColumns, type Mapping } from './mapping.ts';
-import { validateFmrRow, type ValidateOptions } from './validate.ts';
+import { validateFmrRow, IMPORT_MESSAGES as M, type ValidateOptions } from './validate.ts';
 import { CORE_FIELDS, columnRenamer, unneutraliseCell, type FmrRecord } from './format.ts';
 import { loadFmps, insertParams, insertPrepared, findRecords, differences } from './store.ts';
 import { checkAlerts } from './alerts.ts';
@@ -154,15 +154,15 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
         const id = b.record.id;
         if (inserted.has(id)) {
           if (first.get(id) !== b) {
-            problem({ row: b.row, column: 'id', value: id, code: 'id_duplicate_in_file', message_en: 'This id appears more than once in the file.', message_fa: 'این شناسه بیش از یک بار در پرونده آمده است.' });
+            problem({ row: b.row, column: 'id', value: id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
           } else days.set(`${b.record.fmp}|${b.record.date}`, { fmp: b.record.fmp, day: b.record.date });
           continue;
         }
         const old = existing.get(id);
         if (!old || old.import_id === importId) {
-          problem({ row: b.row, column: 'id', value: id, code: 'id_duplicate_in_file', message_en: 'This id appears more than once in the file.', message_fa: 'این شناسه بیش از یک بار در پرونده آمده است.' });
+          problem({ row: b.row, column: 'id', value: id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
         } else if (Object.keys(differences(old, b.record)).length) {
-          problem({ row: b.row, column: 'id', value: id, code: 'id_conflict', message_en: 'This id is already used by a different record.', message_fa: 'این شناسه پیش‌تر برای رکورد دیگری به کار رفته است.' });
+          problem({ row: b.row, column: 'id', value: id, code: 'id_conflict', ...msg(M.idConflict()) });
         } else report.present++;
       }
       o.onProgress?.({ bytes, totalBytes, rows: report.rows });
@@ -206,8 +206,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
               column: missing.join(', '),
               value: null,
               code: 'missing_columns',
-              message_en: `The file has no column ${missing.join(', ')}${o.mapping ? ' (needed by the mapping)' : ' (Marz format; or choose a mapping)'}.`,
-              message_fa: `ستون ${missing.join('، ')} در پرونده نیست${o.mapping ? ' (نگاشت به آن نیاز دارد)' : ' (قالب مرز؛ یا یک نگاشت برگزینید)'}.`,
+              ...msg(M.missingColumns(missing, !!o.mapping)),
             });
             stop = true;
             break;
@@ -220,8 +219,8 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
           const value = source.values[column]!;
           problem(
             code === 'cell_too_large'
-              ? { row: source.rowNumber, column, value, code, message_en: `The cell in column ${column} is longer than ${MAX_CELL} characters.`, message_fa: `خانهٔ ستون «${column}» بیش از ${MAX_CELL.toLocaleString('fa-IR')} نویسه دارد.` }
-              : { row: source.rowNumber, column, value: value.replaceAll('\0', '\\0'), code, message_en: `The cell in column ${column} holds a NUL character (byte 0), which cannot be stored.`, message_fa: `خانهٔ ستون «${column}» نویسهٔ تهی (بایت صفر) دارد که ذخیره‌شدنی نیست.` },
+              ? { row: source.rowNumber, column, value, code, ...msg(M.cellTooLarge(column, MAX_CELL)) }
+              : { row: source.rowNumber, column, value: value.replaceAll('\0', '\\0'), code, ...msg(M.nulByte(column)) },
           );
           continue;
         }
@@ -236,7 +235,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
         const rec = result.record;
         const prov = province.get(rec.fmp)!;
         if (o.principal && !can(o.principal, 'flows.import', prov)) {
-          problem({ row: source.rowNumber, column: 'fmp', value: rec.fmp, code: 'fmp_out_of_scope', message_en: 'You may not import records for this FMP (outside your provinces).', message_fa: 'شما اجازهٔ درون‌برد رکورد برای این نقطه را ندارید (بیرون از استان‌های شما).' });
+          problem({ row: source.rowNumber, column: 'fmp', value: rec.fmp, code: 'fmp_out_of_scope', ...msg(M.outOfScope()) });
           continue;
         }
         batch.push({ record: rec, province: prov, row: source.rowNumber });
@@ -248,7 +247,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     await inFlight;
     if (writeError) throw writeError;
     if (report.rows === 0 && report.problem_count === 0) {
-      problem({ row: null, column: null, value: null, code: 'empty', message_en: 'The file has no rows.', message_fa: 'پرونده هیچ ردیفی ندارد.' });
+      problem({ row: null, column: null, value: null, code: 'empty', ...msg(M.empty()) });
     }
     report.ok = o.skipInvalid ? !fileProblem : report.problem_count === 0;
     if (report.ok && !o.dryRun) {
@@ -271,7 +270,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     await inFlight;
     await client.query('ROLLBACK').catch(() => {});
     if (e instanceof ReadError) {
-      problem({ row: e.rowNumber ?? null, column: null, value: e.offset != null ? `byte ${e.offset}` : null, code: e.code, message_en: e.message, message_fa: readErrorFa(e) });
+      problem({ row: e.rowNumber ?? null, column: null, value: e.offset != null ? `byte ${e.offset}` : null, code: e.code, message_en: e.message, message_fa: M.readErrorFa(e.code, e.offset, e.rowNumber) });
       report.ok = false;
       report.added = 0;
       if (!o.dryRun) await recordRefused(client, o, file, digest, report).catch(() => {});
@@ -292,18 +291,8 @@ async function recordRefused(client: { query: (sql: string, params: unknown[]) =
   );
 }
 
-function readErrorFa(e: ReadError) {
-  switch (e.code) {
-    case 'encoding':
-      return `پرونده با UTF-8 رمزگذاری نشده است${e.offset != null ? ` (نخستین بایت نادرست در جایگاه ${e.offset})` : ''}. آن را با رمزگذاری UTF-8 ذخیره کنید.`;
-    case 'empty':
-      return 'پرونده خالی است.';
-    case 'header':
-      return 'سطر سرستون‌ها درست نیست.';
-    default:
-      return `پرونده خوانده نشد: ${e.message}`;
-  }
-}
+/** A message pair as the fields of a problem. */
+const msg = ([message_en, message_fa]: [string, string]) => ({ message_en, message_fa });
 
 /** Groups the rows of a one-row-at-a-time reader (XLSX) into arrays. */
 async function* inBatches(rows: AsyncIterable<SourceRow>, size: number): AsyncGenerator<SourceRow[]> {

@@ -31,8 +31,10 @@ test(`[${TEST_ENGINE}] interviews: trafficking shares with n, resends counted on
   const minor = await t.as(admin)('POST', '/api/v1/flows/fms', interview({}, { age: 16 }));
   assert.equal(minor.statusCode, 400);
   const bad = await t.as(admin)('POST', '/api/v1/flows/fms', interview({ education: 'phd', nope: 'x' }));
-  assert.equal(bad.json().error.code, 'invalid_interview');
+  assert.equal(bad.json().error.code, 'interview_answers_invalid');
   assert.match(bad.json().error.message, /education/);
+  const badFa = await t.as(admin)('POST', '/api/v1/flows/fms', interview({ education: 'phd' }), { 'x-marz-locale': 'fa' });
+  assert.match(badFa.json().error.message, /^پاسخ این پرسش‌ها پذیرفتنی نیست: «\u2068education\u2069»/, 'Persian, with the question code isolated');
   const s = (await t.as(admin)('GET', `/api/v1/flows/summary?from=${day}&to=${day}&fmp=dogharoun`)).json().survey;
   assert.equal(s.respondents, 3);
   assert.deepEqual(s.trafficking_self, { n: 2, yes: 1, share: 0.5 }, 'a refused-only module is not counted in n');

@@ -8,6 +8,7 @@ import type { Principal } from '../platform/auth/access.ts';
 import { can } from '../platform/auth/access.ts';
 import { audit, type Actor } from '../platform/audit.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { bidi, faDate, faQuote } from './validate.ts';
 import { todayIso, parseDate } from '../platform/calendar.ts';
 import { COUNTRIES } from './format.ts';
 
@@ -111,12 +112,18 @@ export async function submitInterview(db: Database, p: Principal, actor: Actor, 
     if (!fmp) throw new AppError('unknown_fmp', 400, { code: input.fmp });
     if (!can(p, 'flows.submit', fmp.province_code)) throw new AppError('forbidden', 403);
     const d = parseDate(input.date);
-    if (!d.ok) throw new AppError('invalid_interview', 400, { details: `date: ${d.reason}` });
-    if (d.iso > todayIso()) throw new AppError('invalid_interview', 400, { details: 'date: in the future' });
-    if (fmp.closed_on && d.iso >= fmp.closed_on) throw new AppError('invalid_interview', 400, { details: `fmp: closed since ${fmp.closed_on}` });
+    // Messages name dates in each language's calendar (ISO in English, Jalali in Persian) and
+    // isolate codes inside Persian sentences.
+    if (!d.ok) throw new AppError('interview_date_invalid', 400, { value: input.date, value_fa: bidi(input.date) }, { field: 'date', reason: d.reason });
+    const today = todayIso();
+    if (d.iso > today) throw new AppError('interview_date_future', 400, { date: d.iso, date_fa: faDate(d.iso), today, today_fa: faDate(today) }, { field: 'date' });
+    if (fmp.closed_on && d.iso >= fmp.closed_on) throw new AppError('interview_fmp_closed', 400, { closed: fmp.closed_on, closed_fa: faDate(fmp.closed_on) }, { field: 'fmp' });
     const questions = await loadQuestions(c);
     const problems = checkAnswers(questions, input.answers);
-    if (problems.length) throw new AppError('invalid_interview', 400, { details: problems.join('; ') }, problems);
+    if (problems.length) {
+      const codes = [...new Set(problems.map((x) => x.split(':')[0]!))];
+      throw new AppError('interview_answers_invalid', 400, { details: problems.join('; '), questions: codes.join(', '), questions_fa: codes.map((q) => faQuote(q)).join('، ') }, problems);
+    }
     const f = traffickingFlags(questions, input.answers);
     const r = await c.query(
       `INSERT INTO fms_interviews (id, fmp_code, province_code, interviewed_on, direction, sex, age, nationality, answers,

@@ -2,8 +2,8 @@
 // export, the API or a form) into a typed FmrRecord, or a list of problems saying which
 // column, which value and why — in English and Persian.
 
-import { type CalendarHint, type DateErrorCode, parseDate, gregorianMonthLength, JALALI_MAX_YEAR } from '../platform/calendar.ts';
-import { normalisePersian, toAsciiDigits } from '../platform/text.ts';
+import { type CalendarHint, type DateErrorCode, parseDate, gregorianMonthLength, JALALI_MAX_YEAR, formatJalali, isIsoDate } from '../platform/calendar.ts';
+import { normalisePersian, toAsciiDigits, toPersianDigits } from '../platform/text.ts';
 import {
   COUNTRIES,
   COUNTRY_ALPHA2,
@@ -16,6 +16,7 @@ import {
   FMR_COLUMN_BY_KEY,
   FMR_FIELDS,
   type FmrField,
+  countryName,
   type FmrRecord,
   type Reason,
   REASON_CODES,
@@ -83,12 +84,36 @@ export function makeFmpRegistry(fmps: Iterable<FmpInfo | string>): FmpRegistry {
 
 /** Why an FMP was not operating on a date, or null when it was. */
 export function fmpClosedReason(info: FmpInfo, iso: string): string | null {
-  if (info.opened && iso < info.opened) return `opened on ${info.opened}`;
-  if (info.closed && iso >= info.closed) return `closed since ${info.closed}`;
+  return fmpClosedReasons(info, iso)?.en ?? null;
+}
+
+/** Why an FMP was not operating on a date, in English (ISO dates) and Persian (Jalali dates), or null. */
+export function fmpClosedReasons(info: FmpInfo, iso: string): { en: string; fa: string } | null {
+  if (info.opened && iso < info.opened) return { en: `opened on ${info.opened}`, fa: `از ${faDate(info.opened)} به کار افتاد` };
+  if (info.closed && iso >= info.closed) return { en: `closed since ${info.closed}`, fa: `از ${faDate(info.closed)} بسته است` };
   for (const c of info.closures ?? []) {
-    if (iso >= c.from && (!c.to || iso <= c.to)) return c.to ? `closed from ${c.from} to ${c.to}` : `closed since ${c.from}`;
+    if (iso >= c.from && (!c.to || iso <= c.to)) {
+      return c.to ? { en: `closed from ${c.from} to ${c.to}`, fa: `از ${faDate(c.from)} تا ${faDate(c.to)} بسته بود` } : { en: `closed since ${c.from}`, fa: `از ${faDate(c.from)} بسته است` };
+    }
   }
   return null;
+}
+
+// ---------------------------------------------------------------------------
+// Persian messages (issue 12.6): no English words, field keys or ISO dates; a value, code or
+// date inside a Persian sentence is a bidirectional isolate (FSI … PDI), so that it reads right
+// whatever its script; dates are Jalali with Persian digits.
+
+const FSI = '\u2068', PDI = '\u2069';
+/** A value isolated inside a Persian sentence (Unicode bidi isolate). */
+export const bidi = (v: string | number) => FSI + String(v) + PDI;
+/** A value as quoted in a Persian sentence. */
+export const faQuote = (v: string | number) => `«${bidi(v)}»`;
+/** A number with Persian digits. */
+export const faNumber = (n: string | number) => toPersianDigits(String(n));
+/** An ISO date as a Jalali date with Persian digits (isolated); anything else quoted as it is. */
+export function faDate(iso: string): string {
+  return isIsoDate(iso) ? bidi(formatJalali(iso, { digits: 'fa' })) : faQuote(iso);
 }
 
 export interface ValidateOptions {
@@ -116,41 +141,41 @@ export type ValidationResult = { ok: true; record: FmrRecord } | { ok: false; pr
 // ---------------------------------------------------------------------------
 // Messages
 
-type Ctx = { col: FmrField; value: string; detail?: string; limit?: string | number };
+type Ctx = { col: FmrField; value: string; detail?: string; detail_fa?: string; limit?: string | number };
 const colLabel = (c: FmrField, lang: 'en' | 'fa') => FMR_COLUMN_BY_KEY.get(c)!.label[lang];
 
 const MESSAGES: Record<ProblemCode, (c: Ctx) => [string, string]> = {
   required: (c) => [`${colLabel(c.col, 'en')} is required.`, `${colLabel(c.col, 'fa')} الزامی است.`],
-  uuid_invalid: (c) => [`"${c.value}" is not a UUID (e.g. 3f2b8c4e-1d2a-4b6f-9e7d-0a1b2c3d4e5f).`, `«${c.value}» یک شناسه UUID معتبر نیست.`],
-  fmp_unknown: (c) => [`Unknown flow monitoring point "${c.value}".`, `نقطه پایش «${c.value}» شناخته نشد.`],
-  fmp_closed: (c) => [`Flow monitoring point "${c.value}" was not operating on that date (${c.detail}).`, `نقطه پایش «${c.value}» در آن تاریخ فعال نبود (${c.detail}).`],
+  uuid_invalid: (c) => [`"${c.value}" is not a UUID (e.g. 3f2b8c4e-1d2a-4b6f-9e7d-0a1b2c3d4e5f).`, `${faQuote(c.value)} یک شناسهٔ یکتای معتبر نیست.`],
+  fmp_unknown: (c) => [`Unknown flow monitoring point "${c.value}".`, `نقطه پایش ${faQuote(c.value)} شناخته نشد.`],
+  fmp_closed: (c) => [`Flow monitoring point "${c.value}" was not operating on that date (${c.detail}).`, `نقطه پایش ${faQuote(c.value)} در آن تاریخ فعال نبود (${c.detail_fa ?? 'بسته بود'}).`],
   date_empty: (c) => [`${colLabel(c.col, 'en')} is required.`, `${colLabel(c.col, 'fa')} الزامی است.`],
-  date_format: (c) => [`"${c.value}" is not a date; write YYYY-MM-DD (Gregorian) or YYYY/MM/DD (Jalali).`, `«${c.value}» تاریخ نیست؛ به شکل ۱۴۰۳/۰۱/۱۵ (شمسی) یا 2024-04-03 (میلادی) بنویسید.`],
-  date_invalid: (c) => [`Date "${c.value}" does not exist (${c.detail}).`, `تاریخ «${c.value}» وجود ندارد.`],
-  date_year_range: (c) => [`The year of "${c.value}" is out of range.`, `سال در «${c.value}» خارج از محدوده است.`],
-  date_calendar_mismatch: (c) => [`"${c.value}": ${c.detail}.`, `«${c.value}» با تقویم مورد انتظار (شمسی/میلادی) نمی‌خواند.`],
-  date_excel_not_allowed: (c) => [`"${c.value}" looks like an Excel date number; format the column as a date or write YYYY-MM-DD.`, `«${c.value}» شبیه عدد تاریخ اکسل است؛ ستون را به قالب تاریخ درآورید یا تاریخ را کامل بنویسید.`],
-  date_future: (c) => [`Date ${c.value} is in the future (today is ${c.limit}).`, `تاریخ ${c.value} در آینده است.`],
-  date_too_early: (c) => [`Date ${c.value} is before ${c.limit}.`, `تاریخ ${c.value} پیش از ${c.limit} است.`],
-  direction_invalid: (c) => [`Direction must be "in" or "out", not "${c.value}".`, `جهت باید «ورودی» (in) یا «خروجی» (out) باشد، نه «${c.value}».`],
-  deported_invalid: (c) => [`Deported must be yes, no or unknown, not "${c.value}".`, `ستون اخراجی باید yes، no یا unknown باشد، نه «${c.value}».`],
-  country_invalid: (c) => [`"${c.value}" is not an ISO 3166-1 alpha-3 country code (e.g. AFG, IRN).`, `«${c.value}» کد سه‌حرفی کشور (ISO 3166-1) نیست (مانند AFG یا IRN).`],
-  count_invalid: (c) => [`${colLabel(c.col, 'en')}: "${c.value}" is not a number.`, `${colLabel(c.col, 'fa')}: «${c.value}» عدد نیست.`],
-  count_negative: (c) => [`${colLabel(c.col, 'en')} cannot be negative (${c.value}).`, `${colLabel(c.col, 'fa')} نمی‌تواند منفی باشد (${c.value}).`],
-  count_not_integer: (c) => [`${colLabel(c.col, 'en')} must be a whole number (${c.value}).`, `${colLabel(c.col, 'fa')} باید عدد صحیح باشد (${c.value}).`],
+  date_format: (c) => [`"${c.value}" is not a date; write YYYY-MM-DD (Gregorian) or YYYY/MM/DD (Jalali).`, `${faQuote(c.value)} تاریخ نیست؛ به شکل ${bidi('۱۴۰۳/۰۱/۱۵')} (شمسی) یا ${bidi('۲۰۲۴/۰۴/۰۳')} (میلادی) بنویسید.`],
+  date_invalid: (c) => [`Date "${c.value}" does not exist (${c.detail}).`, `تاریخ ${faQuote(c.value)} وجود ندارد.`],
+  date_year_range: (c) => [`The year of "${c.value}" is out of range.`, `سال در ${faQuote(c.value)} خارج از محدوده است (سال شمسی ۱۳۰۰ تا ۱۴۹۹، یا سال میلادی).`],
+  date_calendar_mismatch: (c) => [`"${c.value}": ${c.detail}.`, `${faQuote(c.value)} با تقویم مورد انتظار (شمسی/میلادی) نمی‌خواند.`],
+  date_excel_not_allowed: (c) => [`"${c.value}" looks like an Excel date number; format the column as a date or write YYYY-MM-DD.`, `${faQuote(c.value)} شبیه عدد تاریخ اکسل است؛ ستون را به قالب تاریخ درآورید یا تاریخ را کامل بنویسید.`],
+  date_future: (c) => [`Date ${c.value} is in the future (today is ${c.limit}).`, `تاریخ ${faDate(c.value)} در آینده است (امروز ${faDate(String(c.limit))} است).`],
+  date_too_early: (c) => [`Date ${c.value} is before ${c.limit}.`, `تاریخ ${faDate(c.value)} پیش از ${faDate(String(c.limit))} است.`],
+  direction_invalid: (c) => [`Direction must be "in" or "out", not "${c.value}".`, `جهت باید «ورودی» یا «خروجی» باشد، نه ${faQuote(c.value)}.`],
+  deported_invalid: (c) => [`Deported must be yes, no or unknown, not "${c.value}".`, `ستون اخراجی باید «بله»، «خیر» یا «نامعلوم» باشد، نه ${faQuote(c.value)}.`],
+  country_invalid: (c) => [`"${c.value}" is not an ISO 3166-1 alpha-3 country code (e.g. AFG, IRN).`, `${faQuote(c.value)} کد سه‌حرفی یا نام کشور نیست (مانند ${bidi('AFG')} برای افغانستان).`],
+  count_invalid: (c) => [`${colLabel(c.col, 'en')}: "${c.value}" is not a number.`, `${colLabel(c.col, 'fa')}: ${faQuote(c.value)} عدد نیست.`],
+  count_negative: (c) => [`${colLabel(c.col, 'en')} cannot be negative (${c.value}).`, `${colLabel(c.col, 'fa')} نمی‌تواند منفی باشد (${faQuote(c.value)}).`],
+  count_not_integer: (c) => [`${colLabel(c.col, 'en')} must be a whole number (${c.value}).`, `${colLabel(c.col, 'fa')} باید عدد صحیح باشد (${faQuote(c.value)}).`],
   group_empty: () => ['The group has no people: men + women + boys + girls is 0.', 'گروه هیچ نفری ندارد: مجموع مردان، زنان، پسران و دختران صفر است.'],
-  group_too_large: (c) => [`The group has ${c.value} people, more than the limit of ${c.limit}.`, `گروه ${c.value} نفر دارد که از سقف ${c.limit} بیشتر است.`],
-  vulnerability_exceeds: (c) => [`${colLabel(c.col, 'en')} (${c.value}) exceeds ${c.detail} (${c.limit}).`, `${colLabel(c.col, 'fa')} (${c.value}) از ${c.detail} (${c.limit}) بیشتر است.`],
-  time_invalid: (c) => [`"${c.value}" is not a time; write HH:MM (24-hour).`, `«${c.value}» ساعت نیست؛ به شکل ۱۴:۳۰ بنویسید.`],
-  transport_invalid: (c) => [`Unknown means of transport "${c.value}" (allowed: ${c.detail}).`, `وسیله نقلیه «${c.value}» شناخته نشد.`],
-  reason_invalid: (c) => [`Unknown reason code "${c.value}" (allowed: ${c.detail}).`, `کد دلیل «${c.value}» شناخته نشد.`],
-  admin1_invalid: (c) => [`"${c.value}" is not a valid ISO 3166-2 subdivision code${c.detail ? ` (${c.detail})` : ''}.`, `«${c.value}» کد معتبر استان (ISO 3166-2) نیست.`],
-  admin1_country_mismatch: (c) => [`Subdivision ${c.value} is not in country ${c.detail}.`, `استان ${c.value} در کشور ${c.detail} نیست.`],
-  text_too_long: (c) => [`${colLabel(c.col, 'en')} is longer than ${c.limit} characters.`, `${colLabel(c.col, 'fa')} بیش از ${c.limit} نویسه است.`],
+  group_too_large: (c) => [`The group has ${c.value} people, more than the limit of ${c.limit}.`, `گروه ${faNumber(c.value)} نفر دارد که از سقف ${faNumber(c.limit ?? '')} بیشتر است.`],
+  vulnerability_exceeds: (c) => [`${colLabel(c.col, 'en')} (${c.value}) exceeds ${c.detail} (${c.limit}).`, `${colLabel(c.col, 'fa')} (${faNumber(c.value)}) از ${c.detail_fa ?? ''} (${faNumber(c.limit ?? '')}) بیشتر است.`],
+  time_invalid: (c) => [`"${c.value}" is not a time; write HH:MM (24-hour).`, `${faQuote(c.value)} ساعت نیست؛ به شکل ${bidi('۱۴:۳۰')} بنویسید.`],
+  transport_invalid: (c) => [`Unknown means of transport "${c.value}" (allowed: ${c.detail}).`, `وسیله نقلیه ${faQuote(c.value)} شناخته نشد.`],
+  reason_invalid: (c) => [`Unknown reason code "${c.value}" (allowed: ${c.detail}).`, `دلیل جابه‌جایی ${faQuote(c.value)} شناخته نشد.`],
+  admin1_invalid: (c) => [`"${c.value}" is not a valid ISO 3166-2 subdivision code${c.detail ? ` (${c.detail})` : ''}.`, `${faQuote(c.value)} کد معتبر استان نیست${c.detail_fa ? ` (${c.detail_fa})` : ''}.`],
+  admin1_country_mismatch: (c) => [`Subdivision ${c.value} is not in country ${c.detail}.`, `استان ${faQuote(c.value)} در کشور ${faQuote(c.detail_fa ?? c.detail ?? '')} نیست.`],
+  text_too_long: (c) => [`${colLabel(c.col, 'en')} is longer than ${c.limit} characters.`, `${colLabel(c.col, 'fa')} بیش از ${faNumber(c.limit ?? '')} نویسه است.`],
 };
 
 /** Builds a Problem with both messages. Exported for importers that report their own problems. */
-export function problem(code: ProblemCode, column: FmrField, value: unknown, extra: { detail?: string; limit?: string | number } = {}): Problem {
+export function problem(code: ProblemCode, column: FmrField, value: unknown, extra: { detail?: string; detail_fa?: string; limit?: string | number } = {}): Problem {
   const v = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
   const [en, fa] = MESSAGES[code]({ col: column, value: v, ...extra });
   return { column, value: v, code, message_en: en, message_fa: fa };
@@ -373,8 +398,8 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
     if (!info) problems.push(problem('fmp_unknown', 'fmp', raw.fmp));
     else {
       fmp = info.code;
-      const closed = date ? fmpClosedReason(info, date) : null;
-      if (closed) problems.push(problem('fmp_closed', 'fmp', info.code, { detail: closed }));
+      const closed = date ? fmpClosedReasons(info, date) : null;
+      if (closed) problems.push(problem('fmp_closed', 'fmp', info.code, { detail: closed.en, detail_fa: closed.fa }));
     }
   }
 
@@ -461,16 +486,16 @@ export function validateFmrRow(raw: RawRow, options: ValidateOptions): Validatio
   if (countsOk) {
     const children = counts.boys + counts.girls, femaleCap = counts.women + counts.girls, adults = counts.men + counts.women;
     if ((vuln.uasc ?? 0) > children || (vuln.pregnant_lactating ?? 0) > femaleCap || (vuln.elderly ?? 0) > adults || (vuln.disabled ?? 0) > total || (vuln.medical ?? 0) > total) {
-      const caps: [VulnerabilityField, number, string][] = [
-        ['uasc', children, 'boys + girls'],
-        ['pregnant_lactating', femaleCap, 'women + girls'],
-        ['elderly', adults, 'men + women'],
-        ['disabled', total, 'the group total'],
-        ['medical', total, 'the group total'],
+      const caps: [VulnerabilityField, number, string, string][] = [
+        ['uasc', children, 'boys + girls', 'پسران و دختران'],
+        ['pregnant_lactating', femaleCap, 'women + girls', 'زنان و دختران'],
+        ['elderly', adults, 'men + women', 'مردان و زنان'],
+        ['disabled', total, 'the group total', 'کل گروه'],
+        ['medical', total, 'the group total', 'کل گروه'],
       ];
-      for (const [f, cap, what] of caps) {
+      for (const [f, cap, what, whatFa] of caps) {
         const n = vuln[f];
-        if (n !== null && n > cap) problems.push(problem('vulnerability_exceeds', f, n, { detail: what, limit: cap }));
+        if (n !== null && n > cap) problems.push(problem('vulnerability_exceeds', f, n, { detail: what, detail_fa: whatFa, limit: cap }));
       }
     }
   }
@@ -558,21 +583,58 @@ function admin1(raw: RawRow, f: 'origin_admin1' | 'destination_admin1', country:
   const [, a2, sub] = m;
   const code = m[0];
   if (!COUNTRY_ALPHA2.has(a2!)) {
-    problems.push(problem('admin1_invalid', f, v, { detail: `no country ${a2}` }));
+    problems.push(problem('admin1_invalid', f, v, { detail: `no country ${a2}`, detail_fa: `کشوری با کد ${faQuote(a2!)} نیست` }));
     return null;
   }
   // Iran's provinces were renumbered on 2020-11-24: IR-00…IR-30 now; IR-31/IR-32 only
   // existed in the old scheme (see shared/reference/README.md).
   if (a2 === 'IR' && !(/^\d{2}$/.test(sub!) && +sub! <= 30)) {
-    problems.push(problem('admin1_invalid', f, v, { detail: 'Iranian provinces are IR-00 to IR-30 since the 2020 renumbering' }));
+    problems.push(problem('admin1_invalid', f, v, { detail: 'Iranian provinces are IR-00 to IR-30 since the 2020 renumbering', detail_fa: `کد استان‌های ایران از ${bidi('IR-00')} تا ${bidi('IR-30')} است` }));
     return null;
   }
   if (country) {
     const c = COUNTRIES.get(country);
     if (c && c.a2 !== a2) {
-      problems.push(problem('admin1_country_mismatch', f, code, { detail: country }));
+      problems.push(problem('admin1_country_mismatch', f, code, { detail: country, detail_fa: countryName(country, 'fa') ?? country }));
       return null;
     }
   }
   return code;
 }
+
+// ---------------------------------------------------------------------------
+// Messages of the importer about a file or a cell (import.ts), in both languages.
+
+export const IMPORT_MESSAGES = {
+  missingColumns: (missing: readonly string[], mapping: boolean): [string, string] => {
+    const fa = missing.map((m) => (FMR_COLUMN_BY_KEY.has(m as FmrField) ? `«${colLabel(m as FmrField, 'fa')}»` : faQuote(m))).join('، ');
+    return [
+      `The file has no column ${missing.join(', ')}${mapping ? ' (needed by the mapping)' : ' (Marz format; or choose a mapping)'}.`,
+      `ستون ${fa} در پرونده نیست${mapping ? ' (نگاشت به آن نیاز دارد)' : ' (قالب مرز؛ یا یک نگاشت برگزینید)'}.`,
+    ];
+  },
+  cellTooLarge: (column: string, max: number): [string, string] => [`The cell in column ${column} is longer than ${max} characters.`, `خانهٔ ستون ${faQuote(column)} بیش از ${faNumber(max)} نویسه دارد.`],
+  nulByte: (column: string): [string, string] => [`The cell in column ${column} holds a NUL character (byte 0), which cannot be stored.`, `خانهٔ ستون ${faQuote(column)} نویسهٔ تهی (بایت صفر) دارد که ذخیره‌شدنی نیست.`],
+  duplicateInFile: (): [string, string] => ['This id appears more than once in the file.', 'این شناسه بیش از یک بار در پرونده آمده است.'],
+  idConflict: (): [string, string] => ['This id is already used by a different record.', 'این شناسه پیش‌تر برای رکورد دیگری به کار رفته است.'],
+  outOfScope: (): [string, string] => ['You may not import records for this FMP (outside your provinces).', 'شما اجازهٔ درون‌برد رکورد برای این نقطه را ندارید (بیرون از استان‌های شما).'],
+  empty: (): [string, string] => ['The file has no rows.', 'پرونده هیچ ردیفی ندارد.'],
+  /** A problem with the whole file (read.ts ReadError codes), in Persian. */
+  readErrorFa(code: string, offset?: number, row?: number): string {
+    const at = row ? ` (ردیف ${faNumber(row)})` : '';
+    switch (code) {
+      case 'encoding':
+        return `پرونده با رمزگذاری ${bidi('UTF-8')} ذخیره نشده است${offset != null ? ` (نخستین بایت نادرست در جایگاه ${faNumber(offset)})` : ''}. در اکسل «ذخیره به‌صورت ${bidi('CSV UTF-8')}» را برگزینید و دوباره درون‌برد کنید.`;
+      case 'empty':
+        return 'پرونده خالی است: سطر سرستون‌ها ندارد.';
+      case 'header':
+        return `سطر سرستون‌ها درست نیست: خالی است یا ستونی دو بار آمده است${at}.`;
+      case 'csv':
+        return `پرونده درست ساخته نشده است: نقل‌قولی باز مانده یا پس از بستن نقل‌قول نویسه‌ای آمده است${at}.`;
+      case 'xlsx':
+        return `کارپوشهٔ اکسل خوانده نشد${at}؛ آن را در اکسل باز و دوباره ذخیره کنید.`;
+      default:
+        return 'پرونده خوانده نشد.';
+    }
+  },
+};
