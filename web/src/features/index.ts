@@ -7,10 +7,14 @@ import places from './places/index.ts';
 import admin from './admin/index.ts';
 import flows from './flows/index.ts';
 import governance from './governance/index.ts';
+import provinces from './provinces/index.ts';
+import capacity from './capacity/index.ts';
 
 export const features: FeatureModule[] = [
   places,
   flows,
   governance,
+  provinces,
+  capacity,
   admin,
 ];
