@@ -1,9 +1,13 @@
 // A date field that speaks the interface's calendar and always emits an ISO Gregorian date.
-//  - Persian: type a Jalali date, ۱۴۰۴/۰۵/۱۲ or 1404/05/12 (Persian, Arabic or Latin digits;
-//    `/`, `-` or `.` between the parts); the Gregorian equivalent is shown as a hint.
-//    A Gregorian date (2025-08-03) is accepted too: the years of the two calendars never meet.
-//  - English: type YYYY-MM-DD (Gregorian); the Jalali equivalent is shown as a hint.
-// Invalid input says why, once the field loses focus (or when the form asks, via `error`).
+//  - Both interfaces accept a Jalali date, ۱۴۰۴/۰۵/۱۲ or 1404/05/12, and a Gregorian date,
+//    2025-08-03 (Persian, Arabic or Latin digits; `/`, `-` or `.` between the parts): the years
+//    of the two calendars never meet (1300–1499 is Jalali). Persian shows Jalali dates with the
+//    Gregorian equivalent as a hint; English shows Gregorian dates with the Jalali one.
+//  - A half-typed date is never applied: while typing, a value is emitted only once the text is
+//    a whole date (four-digit year, two-digit month and day); a shorter form (1404/5/2) is taken
+//    when the field loses focus or Enter is pressed. Until then the field reports "no valid date".
+//  - What cannot be read is refused with a message once the field loses focus, and the form
+//    around it is not submitted while it holds such text (whatever the form does with the value).
 import { useEffect, useId, useRef, useState } from 'react';
 import { useIntl } from 'react-intl';
 import { parseDate, formatJalali, isJalaliLeapYear, gregorianMonthLength, type DateErrorCode } from '@platform/calendar.ts';
@@ -33,7 +37,7 @@ export function dateToText(iso: string | null | undefined, locale: Locale): stri
 export function parseDateText(text: string, locale: Locale): DateParse {
   const s = toAsciiDigits(text).trim();
   if (!s) return { iso: null, error: null };
-  const r = parseDate(s, { calendar: locale === 'fa' ? 'auto' : 'gregorian' });
+  const r = parseDate(s, { calendar: 'auto' });
   if (r.ok) return { iso: r.iso, error: null };
   const code: DateErrorCode = r.code;
   if (code === 'date_invalid') {
@@ -48,6 +52,11 @@ export function parseDateText(text: string, locale: Locale): DateParse {
   if (code === 'date_calendar_mismatch') return { iso: null, error: { id: 'date.errors.gregorianOnly' } };
   if (code === 'date_year_range') return { iso: null, error: { id: 'date.errors.year' } };
   return { iso: null, error: { id: locale === 'fa' ? 'date.errors.formatFa' : 'date.errors.formatEn' } };
+}
+
+/** A whole date as typed: four-digit year, two-digit month and day (any digits and separators). */
+export function isWholeDate(text: string): boolean {
+  return /^\d{4}[-/.]\d{2}[-/.]\d{2}$/.test(toAsciiDigits(text).trim());
 }
 
 export interface DateInputProps {
@@ -72,18 +81,52 @@ export function DateInput({ label, value, onChange, error, required, id: givenId
   const id = givenId ?? autoId;
   const [text, setText] = useState(() => dateToText(value, locale));
   const [touched, setTouched] = useState(false);
-  const last = useRef<{ value: string | null; locale: Locale }>({ value, locale });
+  const input = useRef<HTMLInputElement>(null);
+  // The value this field last reported; a different `value` comes from outside (reset, loaded record).
+  const emitted = useRef<string | null>(value);
+  const lastLocale = useRef<Locale>(locale);
+  const current = useRef(text);
+  current.current = text;
 
-  // Follow a value set from outside (reset, loaded record) and a change of language.
   useEffect(() => {
-    const parsed = parseDateText(text, locale);
-    if (last.current.locale !== locale || (value !== parsed.iso && !(value === null && parsed.error))) {
+    if (lastLocale.current !== locale || value !== emitted.current) {
       setText(dateToText(value, locale));
       setTouched(false);
+      emitted.current = value;
     }
-    last.current = { value, locale };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    lastLocale.current = locale;
   }, [value, locale]);
+
+  const emit = (iso: string | null, valid: boolean) => {
+    emitted.current = iso;
+    onChange(iso, valid);
+  };
+  /** Takes what was typed (on leaving the field or Enter): a readable date is applied and shown in full. */
+  const commit = () => {
+    setTouched(true);
+    const p = parseDateText(current.current, locale);
+    if (p.iso) {
+      setText(dateToText(p.iso, locale));
+      if (emitted.current !== p.iso) emit(p.iso, true);
+    } else if (p.error && emitted.current !== null) emit(null, false);
+  };
+
+  // The form is not submitted while this field holds text that is not a date.
+  useEffect(() => {
+    const form = input.current?.form;
+    if (!form) return;
+    const guard = (e: Event) => {
+      const p = parseDateText(current.current, locale);
+      if (p.error) {
+        e.preventDefault();
+        e.stopImmediatePropagation();
+        setTouched(true);
+        input.current?.focus();
+      }
+    };
+    form.addEventListener('submit', guard);
+    return () => form.removeEventListener('submit', guard);
+  }, [locale]);
 
   const parsed = parseDateText(text, locale);
   const ownError = touched && parsed.error ? intl.formatMessage({ id: parsed.error.id }, formatValues(parsed.error.values, locale)) : null;
@@ -102,6 +145,7 @@ export function DateInput({ label, value, onChange, error, required, id: givenId
   return (
     <FieldShell id={id} label={label} hint={hint} error={shownError} required={required} className={className}>
       <input
+        ref={input}
         id={id}
         name={name}
         type="text"
@@ -121,13 +165,15 @@ export function DateInput({ label, value, onChange, error, required, id: givenId
           setText(t);
           const p = parseDateText(t, locale);
           if (touched && !p.error) setTouched(false);
-          onChange(p.iso, !p.error);
+          if (t.trim() === '') emit(null, true);
+          else if (isWholeDate(t)) emit(p.iso, !p.error);
+          // A half-typed date: nothing is applied; the field reports "no valid date yet".
+          else if (emitted.current !== null) emit(null, false);
         }}
-        onBlur={() => {
-          setTouched(true);
-          // Show a valid date the way the field writes dates (zero-padded, locale digits).
-          if (parsed.iso) setText(dateToText(parsed.iso, locale));
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
         }}
+        onBlur={commit}
       />
     </FieldShell>
   );
