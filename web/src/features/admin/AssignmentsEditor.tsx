@@ -7,6 +7,8 @@ import { nameOf, type Assignment } from '../../app/types.ts';
 import { Checkbox, SelectField } from '../../components/Field.tsx';
 import { useProvinces } from '../places/api.ts';
 import { useAgencies, useRoles } from './api.ts';
+import { useAuth } from '../../app/auth.tsx';
+import { agenciesFor, holdsAll, holdsNationwide } from './scope.ts';
 
 export function emptyAssignment(): Assignment {
   return { role: '', agency_ids: [], provinces: null };
@@ -28,13 +30,17 @@ export function AssignmentsEditor({ value, onChange, errors }: { value: Assignme
   const { t, locale } = useT();
   const roles = useRoles();
   const agencies = useAgencies();
-  const provinces = useProvinces();
+  // Only what the manager may grant: roles made of verbs they hold, their provinces and agencies.
+  const { user } = useAuth();
+  const provinces = useProvinces('users.manage');
+  const nationwide = holdsNationwide(user, 'users.manage');
+  const ownAgencies = agenciesFor(user, 'users.manage');
   const base = useId();
 
   const update = (i: number, a: Partial<Assignment>) => onChange(value.map((x, j) => (j === i ? { ...x, ...a } : x)));
   const remove = (i: number) => onChange(value.filter((_, j) => j !== i));
   const sortedProvinces = sortByName(provinces.data ?? [], locale);
-  const sortedAgencies = sortByName(agencies.data ?? [], locale);
+  const sortedAgencies = sortByName((agencies.data ?? []).filter((a) => !ownAgencies || ownAgencies.has(a.id)), locale);
 
   return (
     <fieldset className="assignments">
@@ -54,7 +60,7 @@ export function AssignmentsEditor({ value, onChange, errors }: { value: Assignme
               required
               error={err.role}
               placeholder={t('form.choosePlaceholder')}
-              options={(roles.data ?? []).map((r) => ({ value: r.code, label: nameOf(r, locale) }))}
+              options={(roles.data ?? []).filter((r) => r.code === a.role || holdsAll(user, r.permissions)).map((r) => ({ value: r.code, label: nameOf(r, locale) }))}
             />
             <details className="picker">
               <summary>
@@ -74,9 +80,11 @@ export function AssignmentsEditor({ value, onChange, errors }: { value: Assignme
             </details>
             <fieldset className="radio-group">
               <legend>{t('admin.assignments.scope')}</legend>
-              <label>
-                <input type="radio" name={`${base}-${i}-scope`} checked={a.provinces === null} onChange={() => update(i, { provinces: null })} /> {t('admin.assignments.allProvinces')}
-              </label>
+              {(nationwide || a.provinces === null) && (
+                <label>
+                  <input type="radio" name={`${base}-${i}-scope`} checked={a.provinces === null} onChange={() => update(i, { provinces: null })} disabled={!nationwide} /> {t('admin.assignments.allProvinces')}
+                </label>
+              )}
               <label>
                 <input type="radio" name={`${base}-${i}-scope`} checked={a.provinces !== null} onChange={() => update(i, { provinces: a.provinces ?? [] })} /> {t('admin.assignments.chosenProvinces')}
               </label>
@@ -112,7 +120,7 @@ export function AssignmentsEditor({ value, onChange, errors }: { value: Assignme
           </fieldset>
         );
       })}
-      <button type="button" className="btn" onClick={() => onChange([...value, emptyAssignment()])}>
+      <button type="button" className="btn" onClick={() => onChange([...value, { ...emptyAssignment(), provinces: nationwide ? null : [] }])}>
         {t('admin.assignments.add')}
       </button>
     </fieldset>

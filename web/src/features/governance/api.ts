@@ -116,6 +116,11 @@ export interface Ministry {
 }
 export interface Actions {
   edit: boolean;
+  /** Coordinators move the assessment, answer every indicator, assign them, remove evidence, resolve comments. */
+  coordinate: boolean;
+  /** A focal point answers the indicators assigned to this ministry (null: none, or all when coordinating). */
+  answer_for: number | null;
+  attach: boolean;
   comment: boolean;
   transitions: Status[];
   sign_for: number[];

@@ -7,7 +7,7 @@ import { nameOf, type Fmp } from '../../app/types.ts';
 import { parseDecimal } from '../../app/text.ts';
 import { FormMessage, SelectField, TextField } from '../../components/Field.tsx';
 import { DateInput } from '../../components/DateInput.tsx';
-import { LAT_RANGE, LON_RANGE, usePlaceIndex, usePlacesMutations, type FmpInput } from './api.ts';
+import { LAT_RANGE, LON_RANGE, usePlaceIndex, usePlacesMutations, useUsableProvinces, type FmpInput } from './api.ts';
 
 const CODE_RE = /^[a-z0-9][a-z0-9_-]*$/;
 /** Form field → the API's field name (errors are keyed by the latter). */
@@ -48,6 +48,8 @@ function Actions({ pending, onCancel, submitLabel }: { pending: boolean; onCance
 export function FmpForm({ initial, onDone, onCancel }: { initial?: { point_of_entry_id?: string; province_code?: string }; onDone: (f: Fmp) => void; onCancel: () => void }) {
   const { t, locale } = useT();
   const idx = usePlaceIndex();
+  // Only the provinces (and their points of entry) where the user manages places.
+  const usable = useUsableProvinces('places.manage');
   const { createFmp } = usePlacesMutations();
   const { errors, setErrors, formError, setFormError, fail } = useApiErrors();
   const [mode, setMode] = useState<'poe' | 'province'>(initial?.province_code && !initial.point_of_entry_id ? 'province' : 'poe');
@@ -117,7 +119,7 @@ export function FmpForm({ initial, onDone, onCancel }: { initial?: { point_of_en
           required
           error={errors.point_of_entry_id}
           placeholder={t('form.choosePlaceholder')}
-          options={sortByName(idx.poes.data ?? [], locale).map((p) => ({ value: p.id, label: `${nameOf(p, locale)} — ${nameOf(idx.province.get(p.province_code), locale)}` }))}
+          options={sortByName((idx.poes.data ?? []).filter((p) => usable.has(p.province_code)), locale).map((p) => ({ value: p.id, label: `${nameOf(p, locale)} — ${nameOf(idx.province.get(p.province_code), locale)}` }))}
         />
       ) : (
         <>
@@ -128,7 +130,7 @@ export function FmpForm({ initial, onDone, onCancel }: { initial?: { point_of_en
             required
             error={errors.province_code}
             placeholder={t('form.choosePlaceholder')}
-            options={sortByName(idx.provinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))}
+            options={sortByName((idx.provinces.data ?? []).filter((p) => usable.has(p.code)), locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))}
           />
           <div className="form-row">
             <TextField label={t('places.fields.latitude')} value={v.lat} onChange={set('lat')} inputMode="decimal" dir="ltr" error={errors.lat} hint={t('form.optional')} />

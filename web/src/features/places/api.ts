@@ -15,14 +15,27 @@ export const placesKeys = {
 
 const LONG = 10 * 60_000; // reference data changes rarely
 
-export const useProvinces = () => useQuery({ queryKey: placesKeys.provinces, queryFn: ({ signal }) => get<Province[]>('/api/v1/places/provinces', undefined, signal), staleTime: LONG });
+/** Provinces; with a permission, only those where the signed-in user holds it (for choice lists). */
+export const useProvinces = (usableFor?: string) =>
+  useQuery({
+    queryKey: usableFor ? [...placesKeys.provinces, usableFor] : placesKeys.provinces,
+    queryFn: ({ signal }) => get<Province[]>('/api/v1/places/provinces', usableFor ? { usable_for: usableFor } : undefined, signal),
+    staleTime: usableFor ? 60_000 : LONG,
+  });
+/** The province codes where the signed-in user holds a permission (empty while loading). */
+export function useUsableProvinces(permission: string): Set<string> {
+  const q = useProvinces(permission);
+  return new Set((q.data ?? []).map((p) => p.code));
+}
 export const useProvince = (code: string) => useQuery({ queryKey: placesKeys.province(code), queryFn: ({ signal }) => get<ProvinceDetail>(`/api/v1/places/provinces/${encodeURIComponent(code)}`, undefined, signal) });
 export const useCountries = () => useQuery({ queryKey: placesKeys.countries, queryFn: ({ signal }) => get<Country[]>('/api/v1/places/countries', undefined, signal), staleTime: LONG });
 export const usePointsOfEntry = (kind?: string) =>
   useQuery({ queryKey: placesKeys.poes(kind), queryFn: ({ signal }) => get<PointOfEntry[]>('/api/v1/places/points-of-entry', { kind }, signal) });
 export const usePointOfEntry = (id: string) =>
   useQuery({ queryKey: placesKeys.poe(id), queryFn: ({ signal }) => get<PointOfEntry & { fmps: Fmp[] }>(`/api/v1/places/points-of-entry/${encodeURIComponent(id)}`, undefined, signal) });
-export const useFmps = () => useQuery({ queryKey: placesKeys.fmps, queryFn: ({ signal }) => get<Fmp[]>('/api/v1/places/fmps', undefined, signal) });
+/** FMPs; with a permission, only those in provinces where the signed-in user holds it (for choice lists). */
+export const useFmps = (usableFor?: string) =>
+  useQuery({ queryKey: usableFor ? [...placesKeys.fmps, usableFor] : placesKeys.fmps, queryFn: ({ signal }) => get<Fmp[]>('/api/v1/places/fmps', usableFor ? { usable_for: usableFor } : undefined, signal) });
 
 /** Lookup tables: province by code, country by ISO3, point of entry by id. */
 export function usePlaceIndex() {

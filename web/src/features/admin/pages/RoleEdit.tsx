@@ -10,6 +10,8 @@ import { PageHeader, usePageTitle } from '../../../components/ui.tsx';
 import { Checkbox, FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
 import { ErrorState, LoadingState } from '../../../components/States.tsx';
 import { CLEARANCES, useAdminMutations, usePermissions, useRoles } from '../api.ts';
+import { useAuth } from '../../../app/auth.tsx';
+import { holdsNationwide } from '../scope.ts';
 
 export default function RoleEdit() {
   const { id } = useParams();
@@ -33,7 +35,10 @@ function RoleForm({ role, permissions }: { role?: Role; permissions: PermissionI
   const { t, tOr, locale } = useT();
   const navigate = useNavigate();
   const { createRole, updateRole } = useAdminMutations();
-  const readOnly = !!role?.builtin;
+  const { user } = useAuth();
+  // Nobody changes a role they hold; a role is made only of verbs the editor holds nationwide.
+  const readOnly = !!role?.builtin || !!user?.assignments.some((a) => a.role === role?.code);
+  const grantable = (code: string) => holdsNationwide(user, code);
   const [v, setV] = useState({ code: role?.code ?? '', name_en: role?.name_en ?? '', name_fa: role?.name_fa ?? '', clearance: role?.clearance ?? 'internal' });
   const [chosen, setChosen] = useState<string[]>(role?.permissions ?? []);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -110,6 +115,7 @@ function RoleForm({ role, permissions }: { role?: Role; permissions: PermissionI
                       </>
                     }
                     checked={chosen.includes(p.code)}
+                    disabled={readOnly || !grantable(p.code)}
                     onChange={(on) => setChosen((c) => (on ? [...c, p.code] : c.filter((x) => x !== p.code)))}
                   />
                 ))}

@@ -31,6 +31,9 @@ function UserForm({ user }: { user?: User }) {
   const agencies = useAgencies();
   const { createUser, updateUser } = useAdminMutations();
   const editing = !!user;
+  // Nobody changes their own roles or agency (the server refuses it too).
+  const signedIn = useAuth().user;
+  const self = editing && user.id === signedIn?.id;
   const [v, setV] = useState({
     username: user?.username ?? '',
     display_name: user?.display_name ?? '',
@@ -66,7 +69,7 @@ function UserForm({ user }: { user?: User }) {
     }
     if (!v.display_name.trim()) errs.display_name = t('form.required');
     if (v.email.trim() && !EMAIL_RE.test(v.email.trim())) errs.email = t('form.email');
-    const aErrs = validateAssignments(assignments, t);
+    const aErrs = self ? {} : validateAssignments(assignments, t);
     setErrors(errs);
     setAssignmentErrors(aErrs);
     if (Object.keys(errs).length || Object.keys(aErrs).length) {
@@ -77,15 +80,14 @@ function UserForm({ user }: { user?: User }) {
     const common = {
       display_name: v.display_name.trim(),
       email: v.email.trim() || null,
-      agency_id: v.agency_id ? Number(v.agency_id) : null,
-      assignments,
+      ...(self ? {} : { agency_id: v.agency_id ? Number(v.agency_id) : null, assignments }),
     };
     try {
       if (editing) {
         await updateUser.mutateAsync({ id: user.id, ...common });
         setMessage({ kind: 'success', text: t('admin.users.saved') });
       } else {
-        const r = await createUser.mutateAsync({ ...common, username, password: v.password, locale: v.locale });
+        const r = await createUser.mutateAsync({ ...common, agency_id: v.agency_id ? Number(v.agency_id) : null, assignments, username, password: v.password, locale: v.locale });
         navigate(`/admin/users/${r.id}`, { replace: true, state: { created: true } });
       }
     } catch (err) {
@@ -135,11 +137,12 @@ function UserForm({ user }: { user?: User }) {
             label={t('admin.users.agency')}
             value={v.agency_id}
             onChange={set('agency_id')}
+            disabled={self}
             placeholder={t('admin.users.noAgency')}
             options={sortByName(agencies.data ?? [], locale).map((a) => ({ value: String(a.id), label: nameOf(a, locale) }))}
           />
         </div>
-        <AssignmentsEditor value={assignments} onChange={setAssignments} errors={assignmentErrors} />
+        {self ? <p className="field-hint">{t('admin.assignments.notOwn')}</p> : <AssignmentsEditor value={assignments} onChange={setAssignments} errors={assignmentErrors} />}
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={pending}>
             {pending ? t('common.saving') : editing ? t('common.save') : t('admin.users.create')}

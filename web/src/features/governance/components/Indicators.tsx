@@ -93,7 +93,8 @@ function IndicatorCard({ d, node, answer, evidence, scheme, commentCount, openCo
   });
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const edit = d.actions.edit;
+  // Coordinators answer every indicator; a focal point only those assigned to their ministry.
+  const edit = d.actions.coordinate || (d.actions.answer_for != null && answer?.responsible_agency_id === d.actions.answer_for);
   const tone = toneOf(scheme, answer?.answer);
   const option = scheme?.options.find((o) => o.code === answer?.answer);
   const dirty =
@@ -167,7 +168,7 @@ function IndicatorCard({ d, node, answer, evidence, scheme, commentCount, openCo
                 value={f.responsible}
                 onChange={(v) => setF({ ...f, responsible: v })}
                 placeholder={t('governance.common.none')}
-                disabled={!edit}
+                disabled={!d.actions.coordinate}
                 options={sortByName(agencies.data ?? [], locale).map((a) => ({ value: String(a.id), label: nameOf(a, locale) }))}
               />
               <SelectField
@@ -180,6 +181,7 @@ function IndicatorCard({ d, node, answer, evidence, scheme, commentCount, openCo
               />
             </div>
             {message && <FormMessage kind={message.kind}>{message.text}</FormMessage>}
+            {!edit && d.actions.answer_for != null && <p className="small muted">{t('governance.indicators.assignedOnly')}</p>}
             {edit && (
               <div className="form-actions">
                 <button type="submit" className="btn btn-primary" disabled={busy || !dirty} data-testid={`gov-save-${node.code}`}>
@@ -261,7 +263,7 @@ function EvidenceSection({ d, code, items }: { d: AssessmentDetail; code: string
                 {e.file_name} ({formatNumber(Math.ceil((e.file_size ?? 0) / 1024), locale)} KB)
               </a>
             )}
-            {d.actions.edit && (
+            {d.actions.coordinate && (
               <button type="button" className="btn btn-small btn-ghost" onClick={() => remove(e.id)}>
                 {t('governance.evidence.remove')}
               </button>
@@ -270,7 +272,7 @@ function EvidenceSection({ d, code, items }: { d: AssessmentDetail; code: string
         ))}
       </ul>
       {error && <FormMessage>{error}</FormMessage>}
-      {d.actions.edit &&
+      {d.actions.attach &&
         (adding ? (
           <form className="gov-inline-form" onSubmit={add}>
             <div className="form-row">
@@ -398,7 +400,7 @@ export function CommentThread({ d, code }: { d: AssessmentDetail; code: string |
                         <button type="submit" className="btn btn-small">
                           {t('governance.comments.send')}
                         </button>
-                        {d.actions.edit && (
+                        {d.actions.coordinate && (
                           <button type="button" className="btn btn-small btn-ghost" onClick={() => resolve(c.id, !c.resolved_at)}>
                             {t(c.resolved_at ? 'governance.comments.reopen' : 'governance.comments.resolve')}
                           </button>

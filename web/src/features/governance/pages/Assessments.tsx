@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { useAuth } from '../../../app/auth.tsx';
+import { holdsNationwide } from '../../admin/scope.ts';
 import { ApiError, post } from '../../../app/api.ts';
 import { formatDate, formatNumber, sortByName } from '../../../app/format.ts';
 import { nameOf } from '../../../app/types.ts';
@@ -39,7 +40,7 @@ export default function Assessments() {
         title={t('governance.assessments.title')}
         subtitle={t('governance.assessments.subtitle')}
         actions={
-          can('governance.edit') && (
+          can('governance.coordinate') && (
             <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="gov-new-assessment">
               {t('governance.assessments.new')}
             </button>
@@ -114,9 +115,11 @@ function NewAssessmentForm({ onDone }: { onDone: () => void }) {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const frameworks = useFrameworks();
-  const provinces = useProvinces();
+  // Coordinators start assessments in their provinces; a national one needs nationwide scope.
+  const provinces = useProvinces('governance.coordinate');
+  const national = holdsNationwide(useAuth().user, 'governance.coordinate');
   const agencies = useAgencies();
-  const [f, setF] = useState({ title_en: '', title_fa: '', framework: 'sdg-10.7.2', version: '', scope: 'national', province_code: '', city_en: '', city_fa: '' });
+  const [f, setF] = useState({ title_en: '', title_fa: '', framework: 'sdg-10.7.2', version: '', scope: national ? 'national' : 'province', province_code: '', city_en: '', city_fa: '' });
   const [ministries, setMinistries] = useState<Set<number>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -174,7 +177,7 @@ function NewAssessmentForm({ onDone }: { onDone: () => void }) {
         />
       </div>
       <div className="form-row">
-        <SelectField label={t('governance.fields.scope')} value={f.scope} onChange={set('scope')} name="scope" options={['national', 'province', 'city'].map((s) => ({ value: s, label: t(`governance.scope.${s}`) }))} />
+        <SelectField label={t('governance.fields.scope')} value={f.scope} onChange={set('scope')} name="scope" options={(national ? ['national', 'province', 'city'] : ['province', 'city']).map((s) => ({ value: s, label: t(`governance.scope.${s}`) }))} />
         {f.scope !== 'national' && (
           <SelectField label={t('governance.fields.province')} value={f.province_code} onChange={set('province_code')} name="province" placeholder="" required options={sortByName(provinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))} />
         )}

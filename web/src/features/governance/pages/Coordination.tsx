@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { useAuth } from '../../../app/auth.tsx';
+import { holdsNationwide } from '../../admin/scope.ts';
 import { ApiError, post } from '../../../app/api.ts';
 import { formatNumber, sortByName } from '../../../app/format.ts';
 import { nameOf } from '../../../app/types.ts';
@@ -81,8 +82,10 @@ function StructureForm({ onDone }: { onDone: () => void }) {
   const { t, locale } = useT();
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const provinces = useProvinces();
-  const [f, setF] = useState({ kind: 'un_network', level: 'national', province_code: '', name_en: '', name_fa: '', description: '', terms_of_reference: '' });
+  // Structures in the provinces where the user manages them; a national one needs nationwide scope.
+  const provinces = useProvinces('governance.manage');
+  const national = holdsNationwide(useAuth().user, 'governance.manage');
+  const [f, setF] = useState({ kind: 'un_network', level: national ? 'national' : 'provincial', province_code: '', name_en: '', name_fa: '', description: '', terms_of_reference: '' });
   const [error, setError] = useState<string | null>(null);
   const set = (k: keyof typeof f) => (v: string) => setF((s) => ({ ...s, [k]: v }));
   const submit = async (e: FormEvent) => {
@@ -105,7 +108,7 @@ function StructureForm({ onDone }: { onDone: () => void }) {
       </div>
       <div className="form-row">
         <SelectField label={t('governance.coordination.kind')} value={f.kind} onChange={set('kind')} options={['un_network', 'interministerial', 'working_group', 'other'].map((k) => ({ value: k, label: t(`governance.coordination.kinds.${k}`) }))} />
-        <SelectField label={t('governance.coordination.level')} value={f.level} onChange={set('level')} options={[{ value: 'national', label: t('governance.coordination.national') }, { value: 'provincial', label: t('governance.coordination.provincial') }]} />
+        <SelectField label={t('governance.coordination.level')} value={f.level} onChange={set('level')} options={[...(national ? [{ value: 'national', label: t('governance.coordination.national') }] : []), { value: 'provincial', label: t('governance.coordination.provincial') }]} />
         {f.level === 'provincial' && (
           <SelectField label={t('governance.fields.province')} value={f.province_code} onChange={set('province_code')} required placeholder="" options={sortByName(provinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))} />
         )}

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { useAuth } from '../../../app/auth.tsx';
+import { holdsNationwide } from '../../admin/scope.ts';
 import { ApiError, post } from '../../../app/api.ts';
 import { formatDate, formatNumber } from '../../../app/format.ts';
 import { FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
@@ -25,13 +26,14 @@ interface Problem {
 
 export default function Frameworks() {
   const { t, locale } = useT();
-  const { can } = useAuth();
+  const { can, user } = useAuth();
   usePageTitle(t('governance.frameworks.title'));
   const list = useFrameworks();
   const [view, setView] = useState<{ code: string; version: string } | null>(null);
   const [derive, setDerive] = useState<{ code: string; from: string } | null>(null);
   const [add, setAdd] = useState<{ code: string; version: string } | null>(null);
-  const manage = can('governance.manage');
+  // Frameworks are national: managing them needs nationwide scope.
+  const manage = can('governance.manage') && holdsNationwide(user, 'governance.manage');
   return (
     <section className="page">
       <PageHeader title={t('governance.frameworks.title')} subtitle={t('governance.frameworks.subtitle')} />

@@ -9,7 +9,7 @@ import { ApiError } from '../../../app/api.ts';
 import { Dialog, PageHeader, usePageTitle } from '../../../components/ui.tsx';
 import { EmptyState, QueryView } from '../../../components/States.tsx';
 import { FormMessage, SelectField } from '../../../components/Field.tsx';
-import { useFmps, usePlacesMutations, useProvinces } from '../api.ts';
+import { useFmps, usePlacesMutations, useProvinces, useUsableProvinces } from '../api.ts';
 import { FmpTable } from '../components.tsx';
 import { FmpCloseForm, FmpForm, FmpRenameForm } from '../FmpForm.tsx';
 
@@ -28,6 +28,8 @@ export default function Fmps() {
   const [open, setOpen] = useState<Open>(null);
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const manage = can('places.manage');
+  // Row actions only where the user manages places (their provinces).
+  const manageable = useUsableProvinces('places.manage');
 
   const set = (k: string, v: string) => {
     const next = new URLSearchParams(params);
@@ -94,7 +96,7 @@ export default function Fmps() {
                   label={t('places.fmps.title')}
                   actions={
                     manage
-                      ? (f) => (
+                      ? (f) => manageable.has(f.province_code) && (
                           <div className="row-actions">
                             <button type="button" className="btn btn-small" onClick={() => setOpen({ kind: 'rename', fmp: f })} aria-label={t('places.fmps.renameNamed', { name: nameOf(f, locale) })}>
                               {t('places.fmps.rename')}

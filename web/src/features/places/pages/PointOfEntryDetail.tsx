@@ -10,7 +10,7 @@ import { ApiError } from '../../../app/api.ts';
 import { Dialog, Facts, PageHeader, usePageTitle } from '../../../components/ui.tsx';
 import { EmptyState, QueryView } from '../../../components/States.tsx';
 import { FormMessage, TextField } from '../../../components/Field.tsx';
-import { LAT_RANGE, LON_RANGE, usePlaceIndex, usePlacesMutations, usePointOfEntry } from '../api.ts';
+import { LAT_RANGE, LON_RANGE, usePlaceIndex, usePlacesMutations, usePointOfEntry, useUsableProvinces } from '../api.ts';
 import { Coords, FmpTable, KindLabel } from '../components.tsx';
 import { FmpForm } from '../FmpForm.tsx';
 
@@ -24,7 +24,9 @@ export default function PointOfEntryDetail() {
   const [adding, setAdding] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   usePageTitle(q.data ? nameOf(q.data, locale) : t('places.pointsOfEntry.title'));
-  const manage = can('places.manage');
+  // Corrections only in the provinces where the user manages places.
+  const usable = useUsableProvinces('places.manage');
+  const manage = can('places.manage') && !!q.data && usable.has(q.data.province_code);
 
   return (
     <section className="page">
