@@ -80,6 +80,20 @@ export function contentSecurityPolicy(https: boolean) {
   };
 }
 
+// Routes anyone may call without signing in, besides those declaring `access: { public: true }`.
+const PUBLIC_ROUTES = new Set(['/api/v1/auth/sign-in', '/api/v1/auth/sign-out', '/api/v1/auth/session', '/api/v1/setup', '/api/health']);
+
+function needsSignIn(req: FastifyRequest): boolean {
+  const route = req.routeOptions?.url;
+  if (!route || !route.startsWith('/api/v1/') || PUBLIC_ROUTES.has(route)) return false;
+  return !(req.routeOptions.config as { access?: { public?: boolean } } | undefined)?.access?.public;
+}
+
+function isInputError(err: any): boolean {
+  if (typeof err?.code === 'string' && /^FST_ERR_(CTP_INVALID|CTP_EMPTY_JSON|VALIDATION)/.test(err.code)) return true;
+  return hasZodFastifySchemaValidationErrors(err) || (err instanceof AppError && ['bad_text', 'invisible_text', 'number_range', 'validation'].includes(err.code));
+}
+
 export async function buildApp(ctx: AppContext, capabilities: Capability[], opts: { logger?: boolean } = {}) {
   const app = Fastify({
     logger: opts.logger ? { level: 'info' } : false,
@@ -154,6 +168,11 @@ export async function buildApp(ctx: AppContext, capabilities: Capability[], opts
 
   app.setErrorHandler((err: any, req, reply) => {
     const locale = req.locale ?? 'en';
+    // Authentication comes before validation: an anonymous request with a bad body or query to a
+    // route that is not public is told to sign in, not what is wrong with its input.
+    if (!req.principal && isInputError(err) && needsSignIn(req)) {
+      return reply.status(401).send({ error: { code: 'unauthenticated', message: t(locale, 'errors.unauthenticated') } });
+    }
     if (err instanceof AppError) {
       const retry = (err.details as { retry_after?: number } | undefined)?.retry_after;
       if (retry) reply.header('retry-after', String(retry));
