@@ -9,6 +9,7 @@ import flows from './flows/index.ts';
 import governance from './governance/index.ts';
 import provinces from './provinces/index.ts';
 import capacity from './capacity/index.ts';
+import protection from './protection/index.ts';
 
 export const features: FeatureModule[] = [
   places,
@@ -16,5 +17,6 @@ export const features: FeatureModule[] = [
   governance,
   provinces,
   capacity,
+  protection,
   admin,
 ];
