@@ -111,3 +111,13 @@ test(`[${TEST_ENGINE}] the upload limit is MARZ_UPLOAD_LIMIT_MB, 200 MB by defau
     await small.app.close();
   }
 });
+
+test(`[${TEST_ENGINE}] the shipped example mappings are offered, and each one parses`, async () => {
+  const { parseMapping } = await import('./mapping.ts');
+  const r = await t.as(officer)('GET', '/api/v1/flows/mappings/examples');
+  assert.equal(r.statusCode, 200);
+  const list = r.json();
+  assert.ok(list.some((x: any) => x.file === 'kobo-fmr-example.json' && /KoboToolbox/.test(x.name)));
+  for (const x of list) assert.doesNotThrow(() => parseMapping(x.mapping), x.file);
+  assert.equal((await t.as(null)('GET', '/api/v1/flows/mappings/examples')).statusCode, 401);
+});

@@ -2,7 +2,7 @@
 // alerts, imports with progress, exports, survey questions and interviews, import mappings.
 import { z } from 'zod';
 import multipart from '@fastify/multipart';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,18 @@ function filters(q: FilterQuery, p: Principal, permission = 'flows.read'): FlowF
 const rawRecord = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]));
 const toRaw = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Array.isArray(v) ? v.join(';') : v])) as any;
 const problemSchema = z.object({ column: z.string(), value: z.string(), code: z.string(), message_en: z.string(), message_fa: z.string() });
+
+/** The example mappings shipped in src/flows/mappings (file name, name, description, mapping). */
+export function exampleMappings(): { file: string; name: string; description: string; mapping: unknown }[] {
+  const dir = new URL('./mappings/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const mapping = JSON.parse(readFileSync(new URL(file, dir), 'utf8'));
+      return { file, name: String(mapping.name ?? file), description: String(mapping.description ?? ''), mapping };
+    });
+}
 
 /** The largest upload (MARZ_UPLOAD_LIMIT_MB, default 200 MB). */
 export function uploadLimitMb(env: NodeJS.ProcessEnv = process.env): number {
@@ -447,6 +459,10 @@ export const flowsCapability: Capability = {
     api.get('/api/v1/flows/mappings', { config: { access: { permission: 'flows.import' } }, schema: { tags: ['flows'], summary: 'Saved import mappings', response: { 200: z.any() } } }, async (req) => {
       requirePermission(req.principal, 'flows.import');
       return db.many('SELECT name, mapping, updated_at FROM flow_mappings ORDER BY name');
+    });
+
+    api.get('/api/v1/flows/mappings/examples', { config: { access: { permission: 'flows.import' } }, schema: { tags: ['flows'], summary: 'Example import mappings shipped with Marz (src/flows/mappings), to start a mapping from', response: { 200: z.any() } } }, async () => {
+      return exampleMappings();
     });
 
     api.put('/api/v1/flows/mappings/:name', { config: { access: { permission: 'flows.import', resource: 'flow_mapping', claim: true } }, schema: { tags: ['flows'], summary: 'Save an import mapping (KoboToolbox/ODK columns and values → Marz fields)', params: z.object({ name: z.string().min(1).max(100) }), body: z.any(), response: { 200: z.any() } } }, async (req) => {

@@ -198,11 +198,18 @@ test('flows in Persian on a phone: survey interview, alerts, mapping editor, rev
     const item = page.locator('[data-testid="flows-alert"][data-fmp="milak"]');
     await item.waitFor();
     assert.equal(await item.getAttribute('data-acknowledged'), 'false');
-    assert.match(await item.innerText(), /۵ جابه‌جایی، بیش از آستانهٔ روزانهٔ ۳/);
+    assert.match(await item.innerText(), /بیشینه ۵ جابه‌جایی/);
+    assert.match(await item.innerText(), /بالاتر از حد روزانه/);
+    // The list's open count is the headline's (the same period and filters).
+    const headline = await call(page, 'GET', `/api/v1/flows/summary?from=${addDays(yesterday, -6)}&to=${today}&fmp=milak`);
+    assert.equal(await page.locator('[data-testid="flows-alerts-count"]').getAttribute('data-open'), String(headline.json.open_alerts));
     await page.locator('#map-title').scrollIntoViewIfNeeded();
     await page.waitForFunction(() => document.querySelector('[data-testid="flows-map"]')?.getAttribute('data-fmps') === '1', undefined, { timeout: 60_000 });
     await shot(page, 'fmp-page-fa');
-    await page.locator(`[data-testid="alert-ack-${raised[0].id}"]`).click();
+    // Acknowledged with a comment, through the selection (bulk) form.
+    await item.locator('input[type="checkbox"]').check();
+    await page.locator('.flows-alert-bulk input[type="text"]').fill('کاروان بازگشت، پیش‌بینی‌شده');
+    await page.locator('[data-testid="alerts-ack-selected"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="flows-alert"][data-fmp="milak"]')?.getAttribute('data-acknowledged') === 'true');
     alerts = await call(page, 'GET', '/api/v1/flows/alerts');
     assert.ok(alerts.json.find((a: any) => a.id === raised[0].id).acknowledged_at, 'acknowledged on the server');

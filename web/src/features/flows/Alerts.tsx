@@ -132,7 +132,7 @@ export function AlertList({ filters, search = '' }: { filters: Query; search?: s
                           </p>
                         )}
                         {mayAck && e.open > 0 && (
-                          <button type="button" className="btn btn-small" onClick={() => void acknowledge([e])} disabled={busy} aria-label={t('flows.alerts.acknowledgeLabel', { fmp: nameOf(e, locale), day: period(e) })}>
+                          <button type="button" className="btn btn-small" onClick={() => void acknowledge([e])} disabled={busy} data-testid={`alert-ack-${e.fmp}-${e.first_day}`} aria-label={t('flows.alerts.acknowledgeLabel', { fmp: nameOf(e, locale), day: period(e) })}>
                             {t('flows.alerts.acknowledge')}
                           </button>
                         )}

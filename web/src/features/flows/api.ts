@@ -267,6 +267,14 @@ export const flowsKeys = {
 export const useSummary = (q: Query) => useQuery({ queryKey: flowsKeys.summary(q), queryFn: ({ signal }) => get<Summary>('/api/v1/flows/summary', q, signal), staleTime: 0 });
 export const useSeries = (q: Query) => useQuery({ queryKey: flowsKeys.series(q), queryFn: ({ signal }) => get<SeriesPoint[]>('/api/v1/flows/series', q, signal), staleTime: 0 });
 export const useFlowMap = (q: Query) => useQuery({ queryKey: flowsKeys.map(q), queryFn: ({ signal }) => get<MapRow[]>('/api/v1/flows/map', q, signal), staleTime: 0 });
+/** An example mapping shipped with Marz (GET /api/v1/flows/mappings/examples). */
+export interface ExampleMapping {
+  file: string;
+  name: string;
+  description: string;
+  mapping: unknown;
+}
+export const useExampleMappings = () => useQuery({ queryKey: [...flowsKeys.mappings, 'examples'], queryFn: ({ signal }) => get<ExampleMapping[]>('/api/v1/flows/mappings/examples', undefined, signal), staleTime: Infinity });
 export const useAlertEpisodes = (q: Query) => useQuery({ queryKey: [...flowsKeys.alerts, 'episodes', q], queryFn: ({ signal }) => get<AlertEpisodes>('/api/v1/flows/alerts/episodes', q, signal), staleTime: 0 });
 export const useAlerts = (limit = 20) => useQuery({ queryKey: [...flowsKeys.alerts, limit], queryFn: ({ signal }) => get<Alert[]>('/api/v1/flows/alerts', { limit }, signal) });
 export const useRecords = (q: Query) => useQuery({ queryKey: flowsKeys.records(q), queryFn: ({ signal }) => get<{ total: number; records: StoredRecord[] }>('/api/v1/flows/fmr', q, signal), staleTime: 0 });

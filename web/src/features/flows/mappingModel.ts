@@ -3,7 +3,7 @@
 // both ways. Everything else is the server's own code, run in the browser: the schema and its
 // checks, the columns a mapping reads, applying it to a row (src/flows/mapping.ts), the field
 // list (src/flows/format.ts) and the validation of the mapped rows (src/flows/validate.ts).
-import { COUNT_FIELDS, FMR_COLUMNS, FMR_FIELDS, VULNERABILITY_FIELDS, type FmrField } from '@flows/format.ts';
+import { COUNT_FIELDS, FMR_COLUMNS, FMR_FIELDS, VULNERABILITY_FIELDS, columnRenamer, type FmrField } from '@flows/format.ts';
 import { MappingSchema, type Mapping } from '@flows/mapping.ts';
 
 export const RULE_KINDS = ['none', 'from', 'first_of', 'sum', 'flags', 'const'] as const;
@@ -194,14 +194,29 @@ export function draftMapping(d: MappingDraft): Mapping | null {
   return r.success ? r.data : null;
 }
 
-/** A first draft from a file's header: columns named like Marz's fields (any case, spaces or dashes) are mapped to them. */
-export function guessFromHeader(header: string[], base: MappingDraft = emptyDraft()): MappingDraft {
+/**
+ * A first draft from a file's header. A column is mapped to a Marz field when its HXL tag is the
+ * field's (a Kobo export with an HXL row, or a Marz export), when it is the field's label in
+ * English or Persian (a Marz export with labels), or when it is named like the field (any case,
+ * spaces or dashes; the last part of a Kobo group path such as `group_x/fmp`); `_uuid` or `uuid`
+ * gives the id.
+ */
+export function guessFromHeader(header: string[], base: MappingDraft = emptyDraft(), hxlTags: string[] | null = null): MappingDraft {
   const d: MappingDraft = { ...base, fields: { ...base.fields } };
   const key = (s: string) => s.trim().toLowerCase().replace(/[\s-]+/g, '_');
-  const byKey = new Map(header.map((h) => [key(h), h]));
+  const byKey = new Map<string, string>();
+  for (const h of header) {
+    const last = key(h.split('/').pop() ?? h);
+    if (!byKey.has(last)) byKey.set(last, h);
+  }
+  for (const h of header) byKey.set(key(h), h);
+  // By HXL tag and by label (the server's own recognition of Marz's columns).
+  const recognised = columnRenamer(header, hxlTags);
+  const byField = new Map<string, string>();
+  if (recognised) recognised.columns.forEach((f, i) => f !== header[i] && byField.set(f, header[i]!));
   for (const f of FMR_FIELDS) {
     if (d.fields[f].kind !== 'none') continue;
-    const col = byKey.get(f) ?? (f === 'id' ? (byKey.get('_uuid') ?? byKey.get('uuid')) : undefined);
+    const col = byField.get(f) ?? byKey.get(f) ?? (f === 'id' ? (byKey.get('_uuid') ?? byKey.get('uuid')) : undefined);
     if (col) d.fields[f] = { ...emptyRule(), kind: 'from', from: col };
   }
   return d;

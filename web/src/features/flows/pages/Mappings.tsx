@@ -15,7 +15,7 @@ import { Checkbox, FormMessage, SelectField, TextField } from '../../../componen
 import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
 import { QueryView } from '../../../components/States.tsx';
 import { useFmps } from '../../places/api.ts';
-import { flowsKeys, useMappings } from '../api.ts';
+import { flowsKeys, useExampleMappings, useMappings } from '../api.ts';
 import { DEPORTED, DIRECTIONS, REASONS, TRANSPORT, countryOptions } from '../codes.ts';
 import { sampleFile, SampleError, type FileSample } from '../fileSample.ts';
 import { handOff, handedFile } from '../handoff.ts';
@@ -49,6 +49,7 @@ export default function Mappings() {
   const { t, locale } = useT();
   usePageTitle(t('flows.mappings.title'));
   const mappings = useMappings();
+  const examples = useExampleMappings();
   const [params, setParams] = useSearchParams();
   const [draft, setDraft] = useState<MappingDraft | null>(null);
   const [original, setOriginal] = useState<string | null>(null);
@@ -68,8 +69,8 @@ export default function Mappings() {
       handOff(f);
       setDraft((d) => {
         const current = base ?? d;
-        if (current) return guessFromHeader(s.header, current);
-        return guessFromHeader(s.header, emptyDraft());
+        if (current) return guessFromHeader(s.header, current, s.hxlTags ?? null);
+        return guessFromHeader(s.header, emptyDraft(), s.hxlTags ?? null);
       });
     } catch (e) {
       setFileError(e instanceof SampleError ? t(`flows.mappings.fileErrors.${e.code}`) : String(e));
@@ -97,7 +98,7 @@ export default function Mappings() {
     if (name) next.set('name', name);
     setParams(next, { replace: true });
     const m = name ? mappings.data?.find((x) => x.name === name) : null;
-    setDraft(m ? fromJson(m.mapping, m.name) : sample ? guessFromHeader(sample.header, emptyDraft()) : emptyDraft());
+    setDraft(m ? fromJson(m.mapping, m.name) : sample ? guessFromHeader(sample.header, emptyDraft(), sample.hxlTags ?? null) : emptyDraft());
     setOriginal(m ? m.name : null);
     setEditorKey((k) => k + 1);
   };
@@ -138,6 +139,39 @@ export default function Mappings() {
           )}
         </QueryView>
       </section>
+
+      {examples.data && examples.data.length > 0 && (
+        <section aria-labelledby="examples-title" data-testid="mapping-examples">
+          <h2 id="examples-title">{t('flows.mappings.examplesTitle')}</h2>
+          <p className="muted small">{t('flows.mappings.examplesExplain')}</p>
+          <ul className="flows-queue-list">
+            {examples.data.map((x) => (
+              <li key={x.file} className="flows-mapping-item">
+                <span>
+                  <strong dir="auto">{x.name}</strong>
+                  {x.description && <span className="muted small" dir="auto"> · {x.description}</span>}
+                </span>
+                <span className="row-actions">
+                  <button
+                    type="button"
+                    className="btn btn-small"
+                    data-testid={`mapping-example-${x.file}`}
+                    onClick={() => {
+                      setParams(new URLSearchParams(), { replace: true });
+                      // A copy to adjust and save under a name of one's own.
+                      setDraft({ ...fromJson(x.mapping), name: '' });
+                      setOriginal(null);
+                      setEditorKey((k) => k + 1);
+                    }}
+                  >
+                    {t('flows.mappings.startFromExample')}
+                  </button>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       {draft && (
         <Editor
