@@ -9,6 +9,7 @@ import { allowed, type PermissionRule } from './registry.ts';
 import type { Locale, Session, SessionUser } from './types.ts';
 import { Forbidden } from '../components/States.tsx';
 import { LoadingState } from '../components/States.tsx';
+import { confirmWipe, dropKeptAnswers, warmKeptAnswers, wipeDeviceData } from '../features/collect/deviceData.ts';
 
 export const SESSION_KEY = ['session'] as const;
 
@@ -52,8 +53,11 @@ export function useAuth(): Auth {
   const signIn = useCallback(
     async (username: string, password: string) => {
       const s = await api<Session>('/api/v1/auth/sign-in', { method: 'POST', body: { username, password } });
+      // Answers kept for offline use belong to whoever was signed in before.
+      await dropKeptAnswers();
       setCsrfToken(s.csrf_token);
       qc.setQueryData(SESSION_KEY, s);
+      warmKeptAnswers();
       await setLocale(s.user.locale);
       // Everything cached before signing in may depend on who asks.
       await qc.invalidateQueries({ predicate: (x) => x.queryKey[0] !== SESSION_KEY[0] });
@@ -63,6 +67,10 @@ export function useAuth(): Auth {
   );
 
   const signOut = useCallback(async () => {
+    // What this device keeps for the user (offline queues, lists, kept answers) goes with them;
+    // with records not sent yet, the user is asked first.
+    if (!confirmWipe()) throw new Error('sign-out cancelled: records wait to be sent');
+    await wipeDeviceData();
     try {
       await api('/api/v1/auth/sign-out', { method: 'POST', body: {} });
     } finally {

@@ -5,6 +5,10 @@
 // it, with its problems, until it is corrected or discarded. Ids are made once, on the first
 // save, so an entry resent after a lost answer is a duplicate on the server, never a second one.
 //
+// A refusal by the server (a 4xx other than 401, 408 and 429: out of the user's scope, not
+// valid…) is never taken for a lost connection: the entry leaves the retry and is kept, with
+// the server's reason, until it is corrected or discarded.
+//
 // An entry replaced while it was being sent (a tally incremented meanwhile) is not removed by
 // the answer about the older version: each save gets a new revision, and only the revision
 // that was sent is settled.
@@ -140,6 +144,22 @@ export function createQueue<T>(opts: QueueOptions<T>): OfflineQueue<T> {
     write(read().filter((e) => e.id !== id));
   }
 
+  async function sendEach(batch: QueueEntry<T>[]): Promise<BatchResult> {
+    const out: BatchResult = { done: [], bad: [] };
+    for (const entry of batch) {
+      try {
+        const r = await opts.send([entry]);
+        out.done.push(...r.done);
+        out.bad.push(...r.bad);
+        if (r.error) return { ...out, error: r.error };
+      } catch (e) {
+        if (isRefusal(e)) out.bad.push([entry.id, problemsOf(e)]);
+        else return { ...out, error: errorText(e) };
+      }
+    }
+    return out;
+  }
+
   function flush(user: string): Promise<FlushResult> {
     if (sending) return sending;
     const run = async (): Promise<FlushResult> => {
@@ -154,7 +174,10 @@ export function createQueue<T>(opts: QueueOptions<T>): OfflineQueue<T> {
         try {
           r = await opts.send(batch);
         } catch (e) {
-          r = { done: [], bad: [], error: errorText(e) };
+          // A refusal (403 out of scope, 400…) is about the entries, not the connection: they are
+          // taken out of the retry, kept with the reason for correction. A batch refused as a
+          // whole is sent again one entry at a time, so only the refused ones are marked.
+          r = isRefusal(e) ? (batch.length > 1 ? await sendEach(batch) : { done: [], bad: [[batch[0]!.id, problemsOf(e)]] }) : { done: [], bad: [], error: errorText(e) };
         }
         // Settle only the versions that were sent.
         const sentRev = new Map(batch.map((b) => [b.id, b.rev ?? b.savedAt]));

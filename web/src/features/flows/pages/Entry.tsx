@@ -1,7 +1,8 @@
 // The FMR entry form for enumerators (flows.submit). Mobile-first; every save goes to the
 // offline queue first and is then sent (see queue.ts), so nothing typed at a border post
 // without a connection is lost, and nothing is counted twice.
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { useT } from '../../../app/useT.ts';
 import { useAuth } from '../../../app/auth.tsx';
 import { formatDate, formatNumber, sortByName, today } from '../../../app/format.ts';
@@ -63,6 +64,16 @@ export default function Entry() {
   const [message, setMessage] = useState<{ kind: 'success' | 'error' | 'info'; text: string } | null>(null);
   const [sendingNow, setSendingNow] = useState(false);
   const firstCount = useRef<HTMLDivElement>(null);
+  const [online, setOnline] = useState(() => navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(navigator.onLine);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', on);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', on);
+    };
+  }, []);
 
   const active = sortByName(fmps.filter((f) => f.active), locale);
   const registry = useMemo(() => fmpRegistry(fmps), [fmps]);
@@ -205,14 +216,49 @@ export default function Entry() {
     </fieldset>
   );
 
+  /** One record on this device: refused ones with the server's reason and a way to correct or discard. */
+  const queueItem = (e: QueueEntry) => (
+    <li key={e.id} data-testid="fmr-queued">
+      <strong>{nameOf(fmps.find((f) => f.code === e.record.fmp), locale) || e.record.fmp}</strong> · {formatDate(e.record.date, locale)} · {t(`flows.values.direction.${e.record.direction}`)} · {countryLabel(e.record.nationality, locale)} ·{' '}
+      {t('flows.entry.total', { n: formatNumber(e.record.men + e.record.women + e.record.boys + e.record.girls, locale) })}
+      {e.problems ? (
+        <>
+          <ul className="flows-problems">
+            {e.problems.map((p, i) => (
+              <li key={i}>{problemText(p, locale)}</li>
+            ))}
+          </ul>
+          <div className="row-actions">
+            <button type="button" className="btn btn-small" onClick={() => edit(e)}>
+              {t('flows.queue.correct')}
+            </button>
+            <button type="button" className="btn btn-small btn-danger" onClick={() => window.confirm(t('flows.queue.discardConfirm')) && discard(e.id)}>
+              {t('flows.queue.discard')}
+            </button>
+          </div>
+        </>
+      ) : (
+        e.lastError && <p className="muted small">{e.lastError}</p>
+      )}
+    </li>
+  );
+
   const waiting = queue.filter((e) => !e.problems);
   const invalid = queue.filter((e) => e.problems);
 
   return (
     <section className="page flows-entry">
       <PageHeader title={t('flows.entry.title')} subtitle={t('flows.entry.subtitle')} actions={<PendingBadge />} />
+      {!online && (
+        <p className="muted" role="status" data-testid="offline-banner">
+          {t('collect.queue.offline')}
+        </p>
+      )}
       {message && <FormMessage kind={message.kind}>{message.text}</FormMessage>}
       {v.id && <FormMessage kind="info">{t('flows.entry.editingId', { id: v.id.slice(0, 8) })}</FormMessage>}
+      <p className="small">
+        <Link to="/flows/collect">{t('collect.link')}</Link>
+      </p>
       <form onSubmit={submit} noValidate className="form" data-testid="fmr-form">
         <SelectField
           label={t('flows.fields.fmp')}
@@ -307,33 +353,18 @@ export default function Entry() {
           <button type="button" className="btn" onClick={() => void send()} disabled={sendingNow || waiting.length === 0}>
             {sendingNow ? t('flows.queue.sending') : t('flows.queue.sendNow')}
           </button>
-          <ul className="flows-queue-list">
-            {[...invalid, ...waiting].map((e) => (
-              <li key={e.id} data-testid="fmr-queued">
-                <strong>{nameOf(fmps.find((f) => f.code === e.record.fmp), locale) || e.record.fmp}</strong> · {formatDate(e.record.date, locale)} · {t(`flows.values.direction.${e.record.direction}`)} · {countryLabel(e.record.nationality, locale)} ·{' '}
-                {t('flows.entry.total', { n: formatNumber(e.record.men + e.record.women + e.record.boys + e.record.girls, locale) })}
-                {e.problems ? (
-                  <>
-                    <ul className="flows-problems">
-                      {e.problems.map((p, i) => (
-                        <li key={i}>{problemText(p, locale)}</li>
-                      ))}
-                    </ul>
-                    <div className="row-actions">
-                      <button type="button" className="btn btn-small" onClick={() => edit(e)}>
-                        {t('flows.queue.correct')}
-                      </button>
-                      <button type="button" className="btn btn-small btn-danger" onClick={() => window.confirm(t('flows.queue.discardConfirm')) && discard(e.id)}>
-                        {t('flows.queue.discard')}
-                      </button>
-                    </div>
-                  </>
-                ) : (
-                  e.lastError && <p className="muted small">{e.lastError}</p>
-                )}
-              </li>
+          {[
+            { list: invalid, title: t('collect.queue.refused'), hint: t('collect.queue.refusedHint'), id: 'fmr-refused' },
+            { list: waiting, title: t('collect.queue.waiting'), hint: null, id: 'fmr-waiting' },
+          ]
+            .filter((part) => part.list.length > 0)
+            .map((part) => (
+              <div key={part.id} data-testid={part.id}>
+                <h3>{part.title}</h3>
+                {part.hint && <p className="muted small">{part.hint}</p>}
+                <ul className="flows-queue-list">{part.list.map(queueItem)}</ul>
+              </div>
             ))}
-          </ul>
         </section>
       )}
     </section>

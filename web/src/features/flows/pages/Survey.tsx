@@ -280,6 +280,14 @@ export default function Survey() {
   return (
     <section className="page flows-entry flows-survey">
       <PageHeader title={t('flows.survey.title')} subtitle={t('flows.survey.subtitle')} actions={<SurveyPendingBadge />} />
+      {typeof navigator !== 'undefined' && !navigator.onLine && (
+        <p className="muted" role="status" data-testid="offline-banner">
+          {t('collect.queue.offline')}
+        </p>
+      )}
+      <p className="small">
+        <Link to="/flows/collect">{t('collect.link')}</Link>
+      </p>
       {message && step === 'interview' && <FormMessage kind={message.kind}>{message.text}</FormMessage>}
 
       <fieldset className="flows-point">
