@@ -7,6 +7,7 @@ import places from './places/index.ts';
 import admin from './admin/index.ts';
 import flows from './flows/index.ts';
 import governance from './governance/index.ts';
+import collect from './collect/index.ts';
 import provinces from './provinces/index.ts';
 import capacity from './capacity/index.ts';
 import protection from './protection/index.ts';
@@ -15,6 +16,7 @@ export const features: FeatureModule[] = [
   places,
   flows,
   governance,
+  collect,
   provinces,
   capacity,
   protection,
