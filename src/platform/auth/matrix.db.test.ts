@@ -235,7 +235,7 @@ function request(method: string, path: string, u: MUser, v: Variant): Case | nul
   }
   if (path === `${P}/fonts/:file`) return null;
   if (params.length) return 'unknown';
-  return v === 'province' ? { url: path, body: method === 'GET' ? undefined : {} } : null;
+  return v === 'province' || v === 'own' ? { url: path, body: method === 'GET' ? undefined : {} } : null;
 }
 
 /** Writes that change nothing (computations) and self-service routes the matrix does not send. */
@@ -265,11 +265,14 @@ test(`[${TEST_ENGINE}] the access matrix: every route × every built-in role × 
       const write = r.method !== 'GET' && !NOT_WRITES.has(m);
       const mine = r.tags.some((x) => MY_TAGS.has(x));
       if (decl?.public) continue;
+      const perms = decl?.permission === undefined ? [] : [decl.permission].flat();
+      const holder = !perms.length || perms.some((x) => u.permissions.includes(x));
       for (const v of ['province', 'agency', 'national', 'own'] as Variant[]) {
-        if ((v === 'national' || v === 'own') && !write) continue;
+        if (v === 'national' && !write) continue;
         if (!mine && (write || v !== 'province')) continue; // other capabilities: only their lists are read
-        const perms = decl?.permission === undefined ? [] : [decl.permission].flat();
-        if (v === 'own' && (!perms.length || perms.some((x) => u.permissions.includes(x)))) continue;
+        // Holders of the route's permission try foreign and national objects; everyone else their own
+        // (which they must not reach either, lacking the permission).
+        if (mine && (v === 'own') === holder) continue;
         const c = request(r.method, r.path, u, v);
         if (c === 'unknown') {
           if (mine) problems.push(`${m}: the matrix cannot fill its path`);
@@ -291,7 +294,7 @@ test(`[${TEST_ENGINE}] the access matrix: every route × every built-in role × 
           } else if (isList && res.statusCode === 400 && (!perms.length || perms.some((x) => u.permissions.includes(x)))) {
             problems.push(`${what}: the matrix body is invalid, so the check is inconclusive (${res.body.slice(0, 160)})`);
           }
-        } else if (!isList) {
+        } else if (!isList || v === 'own') {
           if (res.statusCode < 300) problems.push(`${what}: read allowed`);
         } else if (res.statusCode < 300) {
           for (const mk of markers) {
