@@ -7,6 +7,7 @@ import places from './places/index.ts';
 import admin from './admin/index.ts';
 import flows from './flows/index.ts';
 import governance from './governance/index.ts';
+import exercises from './exercises/index.ts';
 import collect from './collect/index.ts';
 import provinces from './provinces/index.ts';
 import capacity from './capacity/index.ts';
@@ -20,5 +21,6 @@ export const features: FeatureModule[] = [
   provinces,
   capacity,
   protection,
+  exercises,
   admin,
 ];
