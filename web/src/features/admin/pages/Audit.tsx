@@ -1,5 +1,7 @@
-// The audit trail, newest first: filters (actor, action, subject type, dates — Jalali in
-// Persian) kept in the URL, and paging back in time with before_id.
+// The audit trail, newest first, in words in both languages (actions, subjects, field labels,
+// agencies, roles and provinces by name, Jalali dates in Persian): filters chosen from lists
+// (who, action or group of actions, subject type, dates) kept in the URL, and paging back in
+// time with before_id.
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { useT } from '../../../app/useT.ts';
@@ -7,15 +9,18 @@ import { formatDateTime, formatNumber } from '../../../app/format.ts';
 import type { AuditEntry } from '../../../app/types.ts';
 import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
 import { EmptyState, QueryView } from '../../../components/States.tsx';
-import { FormMessage, TextField } from '../../../components/Field.tsx';
+import { FieldShell, FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
 import { DateInput } from '../../../components/DateInput.tsx';
-import { useAudit } from '../api.ts';
+import { useAuth } from '../../../app/auth.tsx';
+import { useQuery } from '@tanstack/react-query';
+import { get } from '../../../app/api.ts';
+import type { User } from '../../../app/types.ts';
+import { adminKeys, useAudit } from '../api.ts';
+import { Details, useAuditWords, useDescribeEntry, useKnownActions, useKnownSubjects } from '../../audit/words.tsx';
 
 const FILTERS = ['actor', 'action', 'subject_type', 'from', 'to'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 const PAGE = 50;
-const KNOWN_ACTIONS = ['auth.sign_in', 'auth.sign_in.failed', 'auth.sign_out', 'auth.password_change', 'user.create', 'user.update', 'user.preferences', 'agency.create', 'agency.update', 'role.create', 'role.update', 'place.'];
-const KNOWN_SUBJECTS = ['user', 'agency', 'role', 'point_of_entry', 'fmp'];
 
 export default function Audit() {
   const { t, locale } = useT();
@@ -61,22 +66,12 @@ export default function Audit() {
       <form className="filters card" onSubmit={apply} noValidate aria-label={t('admin.audit.filters')}>
         <FormMessage>{formError}</FormMessage>
         <div className="filter-grid">
-          <TextField label={t('admin.audit.actor')} value={draft.actor} onChange={(v) => setDraft({ ...draft, actor: v })} dir="auto" hint={t('admin.audit.actorHint')} />
-          <TextField label={t('admin.audit.action')} value={draft.action} onChange={(v) => setDraft({ ...draft, action: v })} dir="ltr" list="audit-actions" hint={t('admin.audit.actionHint')} normalise={false} />
-          <TextField label={t('admin.audit.subjectType')} value={draft.subject_type} onChange={(v) => setDraft({ ...draft, subject_type: v })} dir="ltr" list="audit-subjects" normalise={false} />
+          <ActorFilter value={draft.actor} onChange={(v) => setDraft({ ...draft, actor: v })} />
+          <ActionFilter value={draft.action} onChange={(v) => setDraft({ ...draft, action: v })} />
+          <SubjectFilter value={draft.subject_type} onChange={(v) => setDraft({ ...draft, subject_type: v })} />
           <DateInput label={t('admin.audit.from')} value={draft.from || null} onChange={(iso, valid) => (setDraft((d) => ({ ...d, from: iso ?? '' })), setDateValid((s) => ({ ...s, from: valid })))} />
           <DateInput label={t('admin.audit.to')} value={draft.to || null} onChange={(iso, valid) => (setDraft((d) => ({ ...d, to: iso ?? '' })), setDateValid((s) => ({ ...s, to: valid })))} />
         </div>
-        <datalist id="audit-actions">
-          {KNOWN_ACTIONS.map((a) => (
-            <option key={a} value={a} />
-          ))}
-        </datalist>
-        <datalist id="audit-subjects">
-          {KNOWN_SUBJECTS.map((a) => (
-            <option key={a} value={a} />
-          ))}
-        </datalist>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary">
             {t('admin.audit.apply')}
@@ -131,43 +126,97 @@ export default function Audit() {
   );
 }
 
+/** Who: a user chosen from the list (for user managers), or part of a name typed. */
+function ActorFilter({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const { t } = useT();
+  const { can } = useAuth();
+  const users = useQuery({ queryKey: adminKeys.users, queryFn: ({ signal }) => get<User[]>('/api/v1/users', undefined, signal), enabled: can('users.manage') });
+  if (!can('users.manage') || !users.data) {
+    return <TextField label={t('admin.audit.actor')} value={value} onChange={onChange} dir="auto" hint={t('admin.audit.actorHint')} />;
+  }
+  const options = users.data.map((u) => ({ value: u.username, label: `${u.display_name} (${u.username})` }));
+  if (value && !options.some((o) => o.value === value)) options.unshift({ value, label: value });
+  return <SelectField label={t('admin.audit.actor')} value={value} onChange={onChange} options={options} placeholder={t('audit.filters.anyone')} />;
+}
+
+/** Action: one action, or every action of an area (a prefix such as "user."). */
+function ActionFilter({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const { t, tOr } = useT();
+  const w = useAuditWords();
+  const actions = useKnownActions();
+  const groups = [...new Set(actions.map((a) => a.split('.')[0]!))];
+  return (
+    <FieldShell id="audit-action" label={t('admin.audit.action')}>
+      <select id="audit-action" value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{t('audit.filters.anyAction')}</option>
+        {value && !actions.includes(value) && !groups.some((g) => value === g + '.') && <option value={value}>{value}</option>}
+        {groups.map((g) => {
+          const name = tOr(`audit.groups.${g}`, g);
+          return (
+            <optgroup key={g} label={name}>
+              <option value={g + '.'}>{t('audit.groups.all', { group: name })}</option>
+              {actions
+                .filter((a) => a.split('.')[0] === g)
+                .map((a) => (
+                  <option key={a} value={a}>
+                    {w.action(a)}
+                  </option>
+                ))}
+            </optgroup>
+          );
+        })}
+      </select>
+    </FieldShell>
+  );
+}
+
+function SubjectFilter({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  const { t } = useT();
+  const w = useAuditWords();
+  const subjects = useKnownSubjects().filter((s) => s !== 'thing');
+  const options = subjects.map((s) => ({ value: s, label: w.subject(s) }));
+  if (value && !subjects.includes(value)) options.unshift({ value, label: value });
+  return <SelectField label={t('admin.audit.subjectType')} value={value} onChange={onChange} options={options} placeholder={t('audit.filters.anySubject')} />;
+}
+
 function AuditRow({ e }: { e: AuditEntry }) {
   const { t, locale } = useT();
-  const details = e.details && typeof e.details === 'object' && Object.keys(e.details as object).length ? JSON.stringify(e.details, null, 2) : null;
+  const describe = useDescribeEntry();
+  const d = describe(e);
+  const hasDetails = !!e.details && typeof e.details === 'object' && Object.keys(e.details as object).length > 0;
   return (
-    <tr>
+    <tr data-action={e.action}>
       <td className="nowrap">
         <time dateTime={e.at}>{formatDateTime(e.at, locale)}</time>
       </td>
-      <td>{e.actor_label ?? t('admin.audit.system')}</td>
       <td>
-        <code dir="ltr">{e.action}</code>
+        <bdi>{e.actor_label ?? t('admin.audit.system')}</bdi>
       </td>
+      <td>{d.action}</td>
       <td>
         {e.subject_type ? (
-          <span dir="ltr">
-            <code>{e.subject_type}</code> {e.subject_id && <span className="muted small">{e.subject_id}</span>}
-          </span>
+          <>
+            {d.subjectType}
+            {d.subject && <> · {d.subject}</>}
+          </>
         ) : (
           '—'
         )}
       </td>
       <td>
         <div>
-          {details ? (
+          {hasDetails ? (
             <details>
               <summary>{t('admin.audit.show')}</summary>
-              <pre className="code-block" dir="ltr">
-                {details}
-              </pre>
+              <Details details={e.details} />
             </details>
           ) : (
             '—'
           )}
           {e.ip && (
-            <span className="muted small" dir="ltr">
+            <span className="muted small">
               {' '}
-              {e.ip}
+              {t('audit.entry.address')} <bdi dir="ltr">{e.ip}</bdi>
             </span>
           )}
         </div>
