@@ -1,4 +1,5 @@
-// Sign-in. The API's messages (wrong password, account locked, too many attempts) are shown as they come.
+// Sign-in. The API's messages are shown as they come: one answer for an unknown name, a wrong
+// password or a deactivated account, and "wait N seconds" after repeated failures (no lock-out).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useT } from '../app/useT.ts';
@@ -66,8 +67,7 @@ export default function SignIn() {
       {error && (
         <FormMessage kind="error">
           <span data-error-code={error.code}>{error.message}</span>
-          {error.code === 'locked' && <span className="alert-extra">{t('signIn.lockedHelp')}</span>}
-          {error.code === 'rate_limited' && <span className="alert-extra">{t('signIn.rateLimitedHelp')}</span>}
+          {(error.code === 'rate_limited' || error.code === 'sign_in_throttled') && <span className="alert-extra">{t('signIn.rateLimitedHelp')}</span>}
         </FormMessage>
       )}
       <form onSubmit={submit} noValidate className="form">
