@@ -114,9 +114,10 @@ export function Details({ details, omit = [] }: { details: unknown; omit?: strin
  * as "label: before → after". fieldLabel names a capability's own fields (default: the audit
  * catalogue's labels).
  */
-export function Changes({ changes, fieldLabel }: { changes: Record<string, unknown>; fieldLabel?: (key: string) => string }) {
+export function Changes({ changes, fieldLabel, valueLabel }: { changes: Record<string, unknown>; fieldLabel?: (key: string) => string; valueLabel?: (key: string, value: unknown) => string | null | undefined }) {
   const w = useAuditWords();
   const label = fieldLabel ?? w.field;
+  const shown = (k: string, v: unknown) => valueLabel?.(k, v) || w.value(k, v);
   return (
     <ul className="audit-changes" style={{ margin: 0, paddingInlineStart: '1.2rem' }}>
       {Object.entries(changes).map(([k, c]) => {
@@ -126,10 +127,10 @@ export function Changes({ changes, fieldLabel }: { changes: Record<string, unkno
             <span className="audit-change-field">{label(k)}</span>:{' '}
             {pair ? (
               <span dir="auto">
-                {w.value(k, pair[0])} {w.locale === 'fa' ? '←' : '→'} {w.value(k, pair[1])}
+                {shown(k, pair[0])} {w.locale === 'fa' ? '←' : '→'} {shown(k, pair[1])}
               </span>
             ) : (
-              <span dir="auto">{w.value(k, c)}</span>
+              <span dir="auto">{shown(k, c)}</span>
             )}
           </li>
         );

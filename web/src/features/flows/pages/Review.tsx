@@ -19,6 +19,7 @@ import { useFmpList } from '../fmpList.ts';
 import { checkRecord, fmpRegistry, problemsByField } from '../validation.ts';
 import { FMR_FIELDS } from '@flows/format.ts';
 import '../flows.css';
+import { Changes } from '../../audit/words.tsx';
 
 const TONES: Record<string, 'neutral' | 'ok' | 'warn' | 'bad' | 'info'> = { received: 'info', approved: 'ok', has_issues: 'warn', rejected: 'bad' };
 const PAGE = 50;
@@ -215,9 +216,7 @@ function RecordDetail({ id, onSaved }: { id: string; onSaved: () => void }) {
                 {formatDateTime(h.changed_at, locale)} · <bdi>{h.changed_by ?? '—'}</bdi> · {tOr(`flows.review.actions.${h.action}`, h.action)}
                 {h.comment && <> · «{h.comment}»</>}
                 {!!h.changes && Object.keys(h.changes as object).length > 0 && (
-                  <pre className="small" dir="ltr">
-                    {JSON.stringify(h.changes)}
-                  </pre>
+                  <Changes changes={h.changes as Record<string, unknown>} fieldLabel={(k) => tOr(`flows.fields.${k}`, k)} valueLabel={(k, v) => (typeof v === 'string' ? tOr(`flows.values.${k}.${v}`, '') : null)} />
                 )}
               </li>
             ))}

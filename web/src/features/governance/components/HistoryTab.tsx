@@ -5,12 +5,14 @@ import { formatDateTime, formatNumber } from '../../../app/format.ts';
 import { Badge, TableWrap } from '../../../components/ui.tsx';
 import { QueryView } from '../../../components/States.tsx';
 import { useHistory } from '../api.ts';
+import { Changes, useAuditWords } from '../../audit/words.tsx';
 
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '∅' : typeof v === 'string' ? (v.length > 80 ? v.slice(0, 77) + '…' : v) : JSON.stringify(v));
 
 export function HistoryTab({ id }: { id: number }) {
   const { t, locale } = useT();
   const q = useHistory(id);
+  const words = useAuditWords();
   return (
     <QueryView query={q}>
       {(h) => (
@@ -30,7 +32,7 @@ export function HistoryTab({ id }: { id: number }) {
               <ul className="gov-list">
                 {h.signoffs.map((s, i) => (
                   <li key={i}>
-                    <span className="small muted">{formatDateTime(s.at, locale)}</span> <Badge tone={s.decision === 'SIGNED_OFF' ? 'ok' : 'bad'}>{t(`governance.decision.${s.decision}`)}</Badge> <span>{s.agency_code}</span> <span>{s.actor}</span>
+                    <span className="small muted">{formatDateTime(s.at, locale)}</span> <Badge tone={s.decision === 'SIGNED_OFF' ? 'ok' : 'bad'}>{t(`governance.decision.${s.decision}`)}</Badge> <span>{words.agency(s.agency_id) || s.agency_code}</span> <span>{s.actor}</span>
                     <span className="small muted">{t('governance.history.cycle', { n: formatNumber(s.cycle, locale) })}</span>
                     {s.reason && <span className="small" dir="auto">— {s.reason}</span>}
                   </li>
@@ -60,10 +62,8 @@ export function HistoryTab({ id }: { id: number }) {
                     <td>
                       <strong>{t(`governance.history.action.${c.action.replace('.', '_')}`)}</strong>{' '}
                       {c.action === 'answer' ? (
-                        <span className="small" dir="auto">
-                          {Object.entries(c.changes as Record<string, [unknown, unknown]>)
-                            .map(([k, [a, b]]) => `${t(`governance.history.field.${k}`)}: ${show(a)} → ${show(b)}`)
-                            .join(' · ')}
+                        <span className="small">
+                          <Changes changes={c.changes} fieldLabel={(k) => t(`governance.history.field.${k}`)} />
                         </span>
                       ) : (
                         <bdi className="small">{show((c.changes as { title?: string }).title)}</bdi>
