@@ -88,3 +88,15 @@ test(`[${TEST_ENGINE}] a record out of scope does not show, the refusal is audit
   assert.equal((await t.as(null)('GET', `/api/v1/flows/fmr/${id}`)).statusCode, 401);
   assert.equal((await t.as(khorasan)('GET', '/api/v1/flows/fmr/not-a-uuid')).statusCode, 404, 'a malformed id is not a server error');
 });
+
+test(`[${TEST_ENGINE}] a refusal by a capability's own rule on an existing object is audited with its reason`, async () => {
+  const id = randomUUID();
+  await t.as(admin)('POST', '/api/v1/flows/fmr', { records: [{ id, fmp: 'dogharoun', date: addDays(todayIso(), -1), direction: 'in', nationality: 'AFG', men: 1, women: 0, boys: 0, girls: 0, deported: 'no' }] });
+  const agencies = Object.fromEntries((await db.many('SELECT id, code FROM agencies')).map((r) => [r.code, Number(r.id)]));
+  const focal = await t.user([{ role: 'focal_point' }], { agencyId: agencies.moi });
+  const a = (await t.as(admin)('POST', '/api/v1/governance/assessments', { title_en: 'A', framework: 'sdg-10.7.2', scope: 'national', ministries: [agencies.moi] })).json().id;
+  const r = await t.as(focal)('PUT', `/api/v1/governance/assessments/${a}/answers/PD_1_1`, { answer: 'YES_ALL' });
+  assert.equal(r.json().error.code, 'gov_not_your_indicator');
+  const row = await db.one(`SELECT details FROM audit_log WHERE action = 'access.denied' AND actor_id = $1 AND subject_id = $2`, [focal.id, String(a)]);
+  assert.equal(row!.details.reason, 'gov_not_your_indicator');
+});

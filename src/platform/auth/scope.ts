@@ -109,7 +109,10 @@ export async function requireCovers(db: Queryable, req: FastifyRequest, permissi
   throw new AppError('forbidden', 403, {}, { permission: list(permission)[0] });
 }
 
+const AUDITED = Symbol('access.denied audited');
+
 async function denied(db: Queryable, req: FastifyRequest, permission: string[], t: Target | null, reason: string) {
+  (req as any)[AUDITED] = true;
   try {
     await audit(db, actorOf(req.principal, req.id, req.ip), 'access.denied', t?.type ?? null, t?.id ?? null, {
       method: req.method,
@@ -172,6 +175,25 @@ export function installAccess(app: FastifyInstance, db: Database) {
         }
       };
       r.preHandler = [bodyCheck, ...list(r.preHandler as any)] as any;
+    }
+
+    // A refusal by the capability's own rules (after the scope check passed) on an existing
+    // object is audited too, with the error's code as the reason.
+    if (touches.resource) {
+      const onSend = async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+        const t = req.access?.target;
+        if (reply.statusCode === 403 && t && !(req as any)[AUDITED]) {
+          let code = 'forbidden';
+          try {
+            code = JSON.parse(String(payload)).error?.code ?? code;
+          } catch {
+            /* not JSON */
+          }
+          await denied(db, req, perms, t, code);
+        }
+        return payload;
+      };
+      r.onSend = [...list(r.onSend as any), onSend] as any;
     }
 
     if (touches.claim) {
