@@ -268,3 +268,27 @@ test('tooLongOrNul names the first column with a NUL or an oversized cell', asyn
   assert.deepEqual(tooLongOrNul({ a: 'x'.repeat(MAX_CELL + 1) }), ['a', 'cell_too_large']);
   assert.equal(tooLongOrNul({ a: 'x'.repeat(MAX_CELL) }), null);
 });
+
+test('XLSX: a workbook part that expands hundreds of times (a huge cell) is refused before it is read', async () => {
+  const { checkXlsxExpansion } = await import('./read.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'marz-xlsx-'));
+  try {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Flows');
+    ws.addRow(['id', 'note']);
+    ws.addRow(['1', 'z'.repeat(20 * 1024 * 1024)]);
+    const bomb = join(dir, 'bomb.xlsx');
+    await wb.xlsx.writeFile(bomb);
+    await assert.rejects(checkXlsxExpansion(bomb), (e: unknown) => e instanceof ReadError && e.code === 'xlsx' && /xl\/sharedStrings\.xml expands/.test(e.message));
+    const fine = new ExcelJS.Workbook();
+    fine.addWorksheet('Flows').addRow(['id', 'note']);
+    const ok = join(dir, 'ok.xlsx');
+    await fine.xlsx.writeFile(ok);
+    await checkXlsxExpansion(ok);
+    const notZip = join(dir, 'not.xlsx');
+    await writeFile(notZip, 'id,note\n');
+    await assert.rejects(checkXlsxExpansion(notZip), (e: unknown) => e instanceof ReadError && e.code === 'xlsx');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -10,6 +10,7 @@ import { isUtf8 } from 'node:buffer';
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import unzipper from 'unzipper';
 import { isoFromDateUtc } from '../platform/calendar.ts';
 
 export interface SourceRow {
@@ -691,6 +692,34 @@ function rowCells(row: ExcelJS.Row): string[] {
   const out: string[] = [];
   for (let i = 1; i < values.length; i++) out.push(cellToString(values[i]));
   return out;
+}
+
+/** A workbook part may expand at most this many times its compressed size … */
+export const XLSX_MAX_RATIO = 200;
+/** … once it is larger than this (small parts compress as they like). */
+const XLSX_RATIO_FROM = 16 * 1024 * 1024;
+
+/**
+ * Checks an .xlsx file's zip directory before it is read: a part that expands more than
+ * XLSX_MAX_RATIO times (a single huge cell, or a zip bomb — a 65 KB workbook holding a 60 MB
+ * cell expands 900 times) is refused with ReadError('xlsx') naming the part, since the
+ * spreadsheet reader would hold it in memory. Ordinary workbooks expand 5 to 30 times.
+ */
+export async function checkXlsxExpansion(path: string): Promise<void> {
+  let dir;
+  try {
+    dir = await unzipper.Open.file(path);
+  } catch (err) {
+    throw new ReadError('xlsx', `Cannot read the workbook: ${(err as Error).message}`, { cause: err });
+  }
+  for (const f of dir.files) {
+    if (f.type !== 'File' || f.uncompressedSize <= XLSX_RATIO_FROM) continue;
+    const ratio = f.uncompressedSize / Math.max(1, f.compressedSize);
+    if (ratio > XLSX_MAX_RATIO) {
+      const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+      throw new ReadError('xlsx', `The workbook's part ${f.path} expands from ${mb(f.compressedSize)} MB to ${mb(f.uncompressedSize)} MB (${Math.round(ratio)} times); Marz refuses workbooks that expand more than ${XLSX_MAX_RATIO} times (a huge cell or a zip bomb).`);
+    }
+  }
 }
 
 /** Picks the reader from the file name: .xlsx → readXlsx, anything else → readCsv. */
