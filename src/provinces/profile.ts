@@ -36,30 +36,31 @@ export async function provinceProfile(q: Queryable, o: { province: string; from?
   const p = o.principal;
   const may = (perm: string) => !p || can(p, perm, o.province);
 
-  const fmps = (
-    await q.query(
-      `SELECT m.code, m.name_en, m.name_fa, m.lat, m.lon, m.opened_on, m.closed_on, e.neighbour_iso3
-         FROM fmps m LEFT JOIN points_of_entry e ON e.id = m.point_of_entry_id WHERE m.province_code = $1 ORDER BY m.code`,
-      [o.province],
-    )
-  ).rows;
-  const flows = may('flows.read') ? await headlineFigures(q, flowFiltersFor(o.province, from, to)) : null;
-  const alerts = may('flows.read')
-    ? (
-        await q.query(
-          `SELECT a.id, a.fmp_code, a.day, a.kind, a.movements, a.limit_value, a.raised_at FROM flow_alerts a JOIN fmps m ON m.code = a.fmp_code
-            WHERE m.province_code = $1 AND a.acknowledged_at IS NULL ORDER BY a.day DESC, a.id DESC LIMIT 50`,
-          [o.province],
-        )
-      ).rows
-    : null;
-  const trainings = await provinceTrainingFigures(q, o.province, from, to);
-  const needs = await needsSummary(q, o.province);
-  const mobility = await provinceMobility(q, o.province);
-  const governance = may('governance.read')
-    ? {
-        assessments: (
-          await q.query(
+  // The parts are independent: on a pool they run side by side.
+  const [fmps, flows, alerts, trainings, needs, mobility, governance, loaded] = await Promise.all([
+    q
+      .query(
+        `SELECT m.code, m.name_en, m.name_fa, m.lat, m.lon, m.opened_on, m.closed_on, e.neighbour_iso3
+           FROM fmps m LEFT JOIN points_of_entry e ON e.id = m.point_of_entry_id WHERE m.province_code = $1 ORDER BY m.code`,
+        [o.province],
+      )
+      .then((r) => r.rows),
+    may('flows.read') ? headlineFigures(q, flowFiltersFor(o.province, from, to)) : null,
+    may('flows.read')
+      ? q
+          .query(
+            `SELECT a.id, a.fmp_code, a.day, a.kind, a.movements, a.limit_value, a.raised_at FROM flow_alerts a JOIN fmps m ON m.code = a.fmp_code
+              WHERE m.province_code = $1 AND a.acknowledged_at IS NULL ORDER BY a.day DESC, a.id DESC LIMIT 50`,
+            [o.province],
+          )
+          .then((r) => r.rows)
+      : null,
+    provinceTrainingFigures(q, o.province, from, to),
+    needsSummary(q, o.province),
+    provinceMobility(q, o.province),
+    may('governance.read')
+      ? q
+          .query(
             `SELECT a.id, f.code AS framework, v.version, a.title_en, a.title_fa, a.scope, a.city_en, a.city_fa, a.round_no, a.version_no, a.status, a.updated_at, a.published_at
                FROM gov_assessments a JOIN gov_framework_versions v ON v.id = a.framework_version_id JOIN gov_frameworks f ON f.id = v.framework_id
               WHERE a.province_code = $1
@@ -67,10 +68,10 @@ export async function provinceProfile(q: Queryable, o: { province: string; from?
               ORDER BY a.updated_at DESC LIMIT 20`,
             [o.province],
           )
-        ).rows,
-      }
-    : null;
-  const loaded = await loadProfileSections(q, { province: o.province, from, to, principal: p });
+          .then((r) => ({ assessments: r.rows }))
+      : null,
+    loadProfileSections(q, { province: o.province, from, to, principal: p }),
+  ]);
   const sections: Record<string, unknown> = {};
   for (const s of loaded) sections[s.key] = s.error ? { error: s.error } : s.data;
   return {
