@@ -20,6 +20,7 @@ import {
 } from './workflow.ts';
 import { protectionStats, parseDimensions, exportCsv, K_INTERNAL, DIMENSIONS } from './stats.ts';
 import { importCases } from './import.ts';
+import { ReadCache } from '../platform/db/read-cache.ts';
 import { registerProtectionSection } from './section.ts';
 
 addMessages(new URL('./locales/', import.meta.url));
@@ -40,6 +41,8 @@ export const protectionCapability: Capability = {
     if (!api.hasContentTypeParser('multipart/form-data')) await api.register(multipart, { limits: { fileSize: 200 * 1024 ** 2, files: 1 } });
     const cipher = () => cipherFor(config.dataDir);
     const tags = ['protection'];
+    // Statistics tables, kept until the next change (only while `marz serve` follows changes).
+    const statsCache = new ReadCache(200);
 
     api.get('/api/v1/protection/indicators', { schema: { tags, summary: 'Screening indicator lists (ILO forced labour, DTM counter-trafficking proxies, local lists)', response: { 200: z.any() } } }, async (req) => {
       requireAny(req.principal, VERB.screen);
@@ -339,16 +342,17 @@ export const protectionCapability: Capability = {
       if (!by) throw new AppError('protection_dimensions', 400, { field: 'by', allowed: DIMENSIONS.join(', ') });
       const u = requireStats(p, q.province ?? null);
       const s = scopeOf(u, VERB.stats);
-      return { by, table: await protectionStats(db, { by, from: q.from, to: q.to, k: q.k, province: q.province, provinces: s.allProvinces ? null : s.provinces }) };
+      const query = { by, from: q.from, to: q.to, k: q.k, province: q.province, provinces: s.allProvinces ? null : s.provinces };
+      return { by, table: await statsCache.get(db, JSON.stringify(query), () => protectionStats(db, query)) };
     };
     api.get('/api/v1/protection/stats', { schema: { tags, summary: 'Counts of consenting cases with small cells suppressed (primary and secondary)', querystring: statsQuery, response: { 200: z.any() } } }, async (req) => {
       const { table } = await stats(req.principal, req.query);
-      await db.tx((t) => audit(t, req.actor(), 'protection.stats', null, null, { by: req.query.by, k: table.k }));
+      await audit(db, req.actor(), 'protection.stats', null, null, { by: req.query.by, k: table.k });
       return table;
     });
     api.get('/api/v1/protection/stats.csv', { schema: { tags, summary: 'The suppressed table in HTCDS / IC-TIP-aligned columns (CSV)', querystring: statsQuery } }, async (req, reply) => {
       const { by, table } = await stats(req.principal, req.query);
-      await db.tx((t) => audit(t, req.actor(), 'protection.stats.export', null, null, { by: req.query.by, k: table.k }));
+      await audit(db, req.actor(), 'protection.stats.export', null, null, { by: req.query.by, k: table.k });
       return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="protection-statistics.csv"').send(exportCsv(table, by, { from: req.query.from ?? null, to: req.query.to ?? null }));
     });
 

@@ -60,17 +60,19 @@ export async function protectionStats(q: Queryable, s: StatsQuery): Promise<Stat
   if (s.provinces) params.push(s.provinces), where.push(`c.province_code = ANY($${params.length}::text[])`);
   if (s.province) params.push(s.province), where.push(`c.province_code = $${params.length}`);
   const exploded = s.by.includes('exploitation');
-  const from = `protection_cases c${exploded ? " CROSS JOIN LATERAL unnest(CASE WHEN cardinality(c.exploitation) = 0 THEN ARRAY['none'] ELSE c.exploitation END) AS x(e)" : ''}`;
+  // One scan: the counts of consenting cases per cell, and (once per case) those left out.
+  const from = `protection_cases c${exploded ? " CROSS JOIN LATERAL unnest(CASE WHEN cardinality(c.exploitation) = 0 THEN ARRAY['none'] ELSE c.exploitation END) WITH ORDINALITY AS x(e, ord)" : ''}`;
   const select = s.by.map((d, i) => `${EXPR[d]} AS d${i}`).join(', ');
   const groups = s.by.map((_, i) => `d${i}`).join(', ');
   const rows = (
     await q.query(
-      `SELECT ${select}${s.by.length ? ', ' : ''}count(*)::int AS n FROM ${from} WHERE ${where.join(' AND ')} AND c.consent_statistics
-       ${s.by.length ? `GROUP BY ${groups} ORDER BY ${groups}` : ''}`,
+      `SELECT ${select}${s.by.length ? ', ' : ''}count(*) FILTER (WHERE c.consent_statistics)::int AS n,
+              count(*) FILTER (WHERE NOT c.consent_statistics${exploded ? ' AND x.ord = 1' : ''})::int AS excluded
+       FROM ${from} WHERE ${where.join(' AND ')} ${s.by.length ? `GROUP BY ${groups} ORDER BY ${groups}` : ''}`,
       params,
     )
   ).rows;
-  const excluded = Number((await q.query(`SELECT count(*)::int AS n FROM protection_cases c WHERE ${where.join(' AND ')} AND NOT c.consent_statistics`, params)).rows[0].n);
+  const excluded = rows.reduce((sum, r) => sum + r.excluded, 0);
   const table = suppressTable(
     rows.filter((r) => r.n > 0).map((r) => ({ key: s.by.map((_, i) => String(r[`d${i}`])), count: r.n })),
     s.by.length,
