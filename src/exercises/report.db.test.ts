@@ -121,3 +121,25 @@ test('report: ratings roll up into the draft, validation at a meeting, improveme
   assert.equal(pdf.statusCode, 200, pdf.body.slice(0, 300));
   assert.equal(pdf.rawPayload.subarray(0, 4).toString(), '%PDF');
 });
+
+test('province profile section: exercises held in the province and open improvement items', async () => {
+  const { loadProfileSections } = await import('../provinces/sections.ts');
+  const planner = await t.user([{ role: 'exercise_planner', provinces: ['IR-09'] }]);
+  const api = t.as(planner);
+  assert.equal((await api('POST', '/api/v1/exercises', { code: 'PROV-1', type: 'drill', title: 'مانور دوغارون', startex: '1405/01/10 10:00', province_code: 'IR-09' })).statusCode, 201);
+  // A planner of one province cannot create a national exercise or one elsewhere.
+  assert.equal((await api('POST', '/api/v1/exercises', { code: 'PROV-2', type: 'drill', title: 'x', startex: '1405/01/10 10:00' })).statusCode, 403);
+  assert.equal((await api('POST', '/api/v1/exercises', { code: 'PROV-3', type: 'drill', title: 'x', startex: '1405/01/10 10:00', province_code: 'IR-01' })).statusCode, 403);
+  assert.equal((await api('POST', '/api/v1/exercises/PROV-1/improvements', { capability: 'Registration', title: 'Desks', poete: 'equipment', owner_agency: 'bafia', due_on: '2020-01-01' })).statusCode, 201);
+  const load = async (principal: any) => (await loadProfileSections(db, { province: 'IR-09', from: null, to: null, principal })).find((s) => s.key === 'exercises')!;
+  const s = await load(null);
+  assert.equal((s.data as any).mark, 'EXERCISE');
+  assert.deepEqual((s.data as any).exercises.map((e: any) => e.code), ['PROV-1']);
+  assert.equal((s.data as any).open_items, 1);
+  assert.equal((s.data as any).overdue_items, 1);
+  const html = s.section.render!(s.data!, 'fa');
+  assert.match(html, /۱۴۰۵\/۰۱\/۱۰/);
+  assert.match(html, /عقب‌افتاده: ۱/);
+  const stranger = (await db.one('SELECT id FROM users LIMIT 1'))!;
+  assert.equal((await load({ id: stranger.id, username: 'x', displayName: 'x', locale: 'en', agencyId: null, assignments: [] })).data, null);
+});

@@ -17,6 +17,7 @@ import * as E from './evaluation.ts';
 import { ExerciseHub } from './hub.ts';
 import { parseDateTime } from './time.ts';
 import { registerReportRoutes } from './report-routes.ts';
+import './province-section.ts';
 
 addMessages(new URL('./locales/', import.meta.url));
 
