@@ -99,7 +99,7 @@ export async function senderOfBasic(db: Database, actor: Actor, header: string |
   if (!m) return null;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 1) return null;
+  if (colon < 1 || /[\u0000-\u001f\u007f]/.test(decoded) || decoded.length > 1000) return null;
   const username = decoded.slice(0, colon).trim();
   const password = decoded.slice(colon + 1);
   const key = hashToken(decoded);

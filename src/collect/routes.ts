@@ -92,11 +92,13 @@ function appErrorXml(req: FastifyRequest, reply: FastifyReply, e: unknown) {
   throw e;
 }
 
-function openRosaRoutes(api: Api, ctx: AppContext, prefix: string, params: z.ZodObject<any> | undefined) {
+function openRosaRoutes(api: Api, ctx: AppContext, prefix: string, params: z.ZodObject<any>) {
   const base = (req: FastifyRequest) => `${req.protocol}://${req.host}${req.url.replace(/\/(formList|submission|forms\/.*)(\?.*)?$/, '')}`;
   const tags = ['collect'];
+  // Not a session route: the sender is found in the handler (device token or HTTP Basic).
+  const config = { access: { public: true } };
 
-  api.get(`${prefix}/formList`, { schema: { tags, summary: 'OpenRosa form list: the forms this device or account may fill', params, querystring: z.object({ formID: z.string().optional(), verbose: z.string().optional() }).passthrough() } }, async (req, reply) => {
+  api.get(`${prefix}/formList`, { config, schema: { tags, summary: 'OpenRosa form list: the forms this device or account may fill', params, querystring: z.object({ formID: z.string().optional(), verbose: z.string().optional() }).passthrough() } }, async (req, reply) => {
     const s = await sender(ctx, req, reply);
     if (!s) return reply;
     if (!can(s.principal, 'flows.submit')) return sendXml(reply, 403, openRosaMessage(t(req.locale, 'errors.forbidden'), 'error'));
@@ -110,7 +112,7 @@ function openRosaRoutes(api: Api, ctx: AppContext, prefix: string, params: z.Zod
 
   api.get(
     `${prefix}/forms/:formId/form.xml`,
-    { schema: { tags, summary: 'An XForm generated from Marz\'s definitions (labels in English and Persian)', params: (params ?? z.object({})).extend({ formId: z.enum([FMR_FORM_ID, FMS_FORM_ID]) }) } },
+    { config, schema: { tags, summary: 'An XForm generated from Marz\'s definitions (labels in English and Persian)', params: params.extend({ formId: z.enum([FMR_FORM_ID, FMS_FORM_ID]) }) } },
     async (req, reply) => {
       const s = await sender(ctx, req, reply);
       if (!s) return reply;
@@ -123,6 +125,7 @@ function openRosaRoutes(api: Api, ctx: AppContext, prefix: string, params: z.Zod
   api.route({
     method: 'HEAD',
     url: `${prefix}/submission`,
+    config,
     schema: { tags, summary: 'OpenRosa submission check (answers 204 with the accepted size)', params },
     handler: async (req, reply) => {
       const s = await sender(ctx, req, reply);
@@ -133,7 +136,7 @@ function openRosaRoutes(api: Api, ctx: AppContext, prefix: string, params: z.Zod
 
   api.post(
     `${prefix}/submission`,
-    { schema: { tags, summary: 'OpenRosa submission (multipart, part xml_submission_file); 201 when stored, also for an identical resend; 409 for other content under a used instanceID', params, consumes: ['multipart/form-data'] } },
+    { config, schema: { tags, summary: 'OpenRosa submission (multipart, part xml_submission_file); 201 when stored, also for an identical resend; 409 for other content under a used instanceID', params, consumes: ['multipart/form-data'] } },
     async (req, reply) => {
       const s = await sender(ctx, req, reply);
       if (!s) return reply;
@@ -167,11 +170,11 @@ export const collectCapability: Capability = {
   async routes(api: Api, ctx: AppContext) {
     // Another capability may have registered the multipart parser already (it is global).
     if (!api.hasContentTypeParser('multipart/form-data')) await api.register(multipart);
-    openRosaRoutes(api, ctx, '/api/collect', undefined);
+    openRosaRoutes(api, ctx, '/api/collect', z.object({}));
     openRosaRoutes(api, ctx, '/api/collect/key/:token', z.object({ token: z.string().max(200) }));
 
     // ---- device links, for the signed-in user
-    api.get('/api/v1/collect/devices', { schema: { tags: ['collect'], summary: 'My ODK Collect device links', response: { 200: z.array(deviceSchema) } } }, async (req) => {
+    api.get('/api/v1/collect/devices', { config: { access: { permission: 'flows.submit' } }, schema: { tags: ['collect'], summary: 'My ODK Collect device links', response: { 200: z.array(deviceSchema) } } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.submit');
       return listDevices(ctx.db, p.id);
     });
@@ -179,6 +182,7 @@ export const collectCapability: Capability = {
     api.post(
       '/api/v1/collect/devices',
       {
+        config: { access: { permission: 'flows.submit' } },
         schema: {
           tags: ['collect'],
           summary: 'A new device link for ODK Collect / KoboCollect: its address and the QR code Collect scans (shown once)',
@@ -195,7 +199,7 @@ export const collectCapability: Capability = {
       },
     );
 
-    api.delete('/api/v1/collect/devices/:id', { schema: { tags: ['collect'], summary: 'Revoke a device link (it stops working at once)', params: z.object({ id: z.coerce.number().int().positive().max(2 ** 53) }) } }, async (req) => {
+    api.delete('/api/v1/collect/devices/:id', { config: { access: { permission: 'flows.submit' } }, schema: { tags: ['collect'], summary: 'Revoke a device link (it stops working at once)', params: z.object({ id: z.coerce.number().int().positive().max(2 ** 53) }) } }, async (req) => {
       const p = requirePermission(req.principal, 'flows.submit');
       await revokeDevice(ctx.db, req.actor(), req.params.id, p.id, p.id);
       return { ok: true };

@@ -25,6 +25,8 @@ export interface ParsedSubmission {
 /** Reads the instance: its form id (the root's id attribute) and instanceID. Throws AppError 400 when it is not one of Marz's forms. */
 export function parseSubmission(xml: string): ParsedSubmission {
   let doc: Record<string, any>;
+  // XML 1.0 has no NUL or other C0 controls but tab and line breaks; the database takes no NUL.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(xml)) throw new AppError('collect_bad_xml', 400);
   try {
     doc = parser.parse(xml, true);
   } catch {
