@@ -323,6 +323,24 @@ test('flows in Persian on a phone: survey interview, alerts, mapping editor, rev
     assert.equal(await page.locator('[data-testid="fms-q-intended_stay-lt_1m"]').count(), 0);
   });
 
+  await step('dates: a half-typed filter date is never applied; an impossible one is refused with a message', async () => {
+    await page.goto(server.url + '/flows/review');
+    const from = page.locator('.flows-filters .date-input').first();
+    await from.waitFor();
+    const applied = () => new URL(page.url()).searchParams.get('from');
+    await from.pressSequentially('۱۴۰۴/۰۵/۱');
+    await page.waitForTimeout(300);
+    assert.equal(applied(), null, 'nothing applied while the day is half typed');
+    await from.pressSequentially('۲');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('from') === '2025-08-03');
+    await from.fill('');
+    await page.waitForFunction(() => !new URL(location.href).searchParams.get('from'));
+    await from.pressSequentially('2026-02-30');
+    await from.blur();
+    assert.equal(await from.getAttribute('aria-invalid'), 'true', 'refused with a message');
+    assert.equal(applied(), null, 'an impossible date is not applied');
+  });
+
   await step('no errors in the page', async () => {
     const errors = errorsOf(page).filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e));
     assert.deepEqual(errors, []);
