@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { comparePersian, hasNonAsciiDigits, normalisePersian, persianCollator, toAsciiDigits, toPersianDigits } from './text.ts';
+import { badText, comparePersian, hasNonAsciiDigits, isInvisibleOnly, normalisePersian, normaliseUsername, persianCollator, toAsciiDigits, toPersianDigits } from './text.ts';
+import { usernameSkeleton } from './auth/usernames.ts';
 
 test('toAsciiDigits converts Persian and Arabic-Indic digits', () => {
   assert.equal(toAsciiDigits('۰۱۲۳۴۵۶۷۸۹'), '0123456789');
@@ -78,4 +79,35 @@ test('comparePersian sorts in Persian alphabetical order', () => {
     'میرجاوه',
     'میلک',
   ]);
+});
+
+test('badText names what cannot be stored and accepts every real character', () => {
+  assert.equal(badText('a\u0000b'), 'nul');
+  assert.equal(badText('bell\u0007'), 'control');
+  assert.equal(badText('x\uD800'), 'surrogate');
+  assert.equal(badText('\uDC00x'), 'surrogate');
+  assert.equal(badText('\uFDD0'), 'noncharacter');
+  assert.equal(badText('\uFFFF'), 'noncharacter');
+  assert.equal(badText('\uD83F\uDFFE'), 'noncharacter', 'U+1FFFE');
+  for (const ok of ['', 'line\nbreak\ttab\r', 'می\u200Cخواهم', '😀 emoji', '\u202Bembedded\u202C', 'ي ك']) assert.equal(badText(ok), null, JSON.stringify(ok));
+  fc.assert(fc.property(fc.string({ unit: 'grapheme' }), (s) => badText(s) === null || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFDD0-\uFDEF\uFFFE\uFFFF]/.test(s) || /[\uD800-\uDFFF]/.test(s)));
+});
+
+test('isInvisibleOnly: zero-width characters and direction marks alone are no text', () => {
+  assert.equal(isInvisibleOnly('\u200B\u200C'), true);
+  assert.equal(isInvisibleOnly('\u200F \uFEFF'), true);
+  assert.equal(isInvisibleOnly('a\u200B'), false);
+  assert.equal(isInvisibleOnly(''), false);
+});
+
+test('usernames: NFKC and Persian letters normalised; look-alikes share a skeleton', () => {
+  assert.equal(normaliseUsername('علي'), 'علی');
+  assert.equal(normaliseUsername('ｒａｈｉｍ'), 'rahim');
+  assert.equal(normaliseUsername(' admin\u200F'), 'admin');
+  assert.equal(usernameSkeleton('аdmin'), usernameSkeleton('admin'), 'Cyrillic а');
+  assert.equal(usernameSkeleton('adrnin'), usernameSkeleton('admin'), 'rn and m');
+  assert.equal(usernameSkeleton('ADMIN'), usernameSkeleton('admin'));
+  assert.equal(usernameSkeleton('علي'), usernameSkeleton('علی'));
+  assert.notEqual(usernameSkeleton('admin'), usernameSkeleton('admins'));
+  assert.notEqual(usernameSkeleton('رضا'), usernameSkeleton('رضى'), 'different Persian names stay different');
 });
