@@ -183,3 +183,17 @@ test(`[${TEST_ENGINE}] HTTP Basic on loopback only; a revoked device link stops 
   const viewer = await t.user([{ role: 'viewer' }]);
   assert.equal((await t.as(viewer)('POST', '/api/v1/collect/devices', { label: 'x' })).statusCode, 403);
 });
+
+test(`[${TEST_ENGINE}] wrong Basic passwords are throttled like the web sign-in (429 with Retry-After)`, async () => {
+  const u = await t.user([{ role: 'enumerator', provinces: ['IR-09'] }]);
+  const name = (await db.one('SELECT username FROM users WHERE id = $1', [u.id]))!.username;
+  const wrong = 'Basic ' + Buffer.from(`${name}:not-the-password`).toString('base64');
+  const statuses: number[] = [];
+  for (let i = 0; i < 8 && !statuses.includes(429); i++) statuses.push((await get('/api/collect/formList', { authorization: wrong })).statusCode);
+  assert.deepEqual(statuses.slice(0, 3), [401, 401, 401]);
+  assert.ok(statuses.includes(429), statuses.join());
+  const throttled = await get('/api/collect/formList', { authorization: wrong });
+  if (throttled.statusCode === 429) assert.ok(Number(throttled.headers['retry-after']) >= 1);
+  const failures = await db.one(`SELECT count(*) AS n FROM audit_log WHERE action = 'auth.sign_in.failed' AND details->>'username' = $1`, [name]);
+  assert.ok(Number(failures!.n) >= 3, 'failures are audited');
+});

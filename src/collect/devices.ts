@@ -7,6 +7,8 @@ import type { Database, Queryable } from '../platform/db/database.ts';
 import { toAssignment, type Principal } from '../platform/auth/access.ts';
 import { hashToken } from '../platform/auth/sessions.ts';
 import { checkPassword, burnTime } from '../platform/auth/passwords.ts';
+import { throttleWait } from '../platform/auth/signin.ts';
+import { normaliseUsername } from '../platform/text.ts';
 import { audit, type Actor } from '../platform/audit.ts';
 import { AppError } from '../platform/http/errors.ts';
 
@@ -93,28 +95,37 @@ export async function senderOfToken(db: Database, token: string): Promise<Collec
 // password hashes; the entry is keyed by a hash of the credentials and lasts a minute.
 const recent = new Map<string, { userId: string; until: number }>();
 
-/** The sender of HTTP Basic credentials (user:password), or null when they do not match an active account. */
+/**
+ * The sender of HTTP Basic credentials (user:password), or null when they do not match an
+ * active account. Failures count and are throttled exactly like the web sign-in's
+ * (src/platform/auth/signin.ts): a throttled attempt is refused with 429 before the password
+ * is looked at.
+ */
 export async function senderOfBasic(db: Database, actor: Actor, header: string | undefined): Promise<CollectSender | null> {
   const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!m) return null;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 1 || /[\u0000-\u001f\u007f]/.test(decoded) || decoded.length > 1000) return null;
-  const username = decoded.slice(0, colon).trim();
+  const username = normaliseUsername(decoded.slice(0, colon)).slice(0, 200);
   const password = decoded.slice(colon + 1);
   const key = hashToken(decoded);
   const hit = recent.get(key);
   let userId: string | null = hit && hit.until > Date.now() ? hit.userId : null;
   if (!userId) {
-    const u = (
-      await db.query<{ id: string; password_hash: string; locked: boolean }>(
-        'SELECT id, password_hash, coalesce(locked_until > now(), false) AS locked FROM users WHERE active AND lower(username) = lower($1)',
-        [username],
-      )
-    ).rows[0];
-    const ok = u && !u.locked ? await checkPassword(u.password_hash, password) : (await burnTime(password), false);
+    const ip = actor.ip ?? '';
+    const wait = await throttleWait(db, username, ip);
+    if (wait > 0) {
+      await audit(db, actor, 'auth.sign_in.throttled', 'user', null, { username, wait_seconds: wait, via: 'collect' });
+      throw new AppError('sign_in_throttled', 429, { seconds: wait });
+    }
+    const u = (await db.query<{ id: string; password_hash: string; active: boolean }>('SELECT id, password_hash, active FROM users WHERE lower(username) = lower($1)', [username])).rows[0];
+    const ok = u ? (await checkPassword(u.password_hash, password)) && u.active : (await burnTime(password), false);
     if (!ok) {
-      await audit(db, { ...actor, label: 'collect' }, 'collect.sign_in.failed', 'user', u?.id ?? null, { username: username.slice(0, 200) });
+      await db.tx(async (c) => {
+        await c.query('INSERT INTO sign_in_failures (ip, username) VALUES ($1, $2)', [ip, username]);
+        await audit(c, actor, 'auth.sign_in.failed', 'user', u?.id ?? null, { username, via: 'collect' });
+      });
       return null;
     }
     userId = u.id;

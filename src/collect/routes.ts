@@ -73,7 +73,15 @@ async function sender(ctx: AppContext, req: FastifyRequest, reply: FastifyReply)
     sendXml(reply, 403, openRosaMessage(t(req.locale, 'errors.collect_basic_needs_https'), 'error'));
     return null;
   }
-  const s = await senderOfBasic(ctx.db, actor, req.headers.authorization);
+  let s: CollectSender | null;
+  try {
+    s = await senderOfBasic(ctx.db, actor, req.headers.authorization);
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e;
+    if (e.status === 429) reply.header('retry-after', String(e.params.seconds));
+    sendXml(reply, e.status, openRosaMessage(t(req.locale, `errors.${e.code}`, e.params), 'error'));
+    return null;
+  }
   if (!s) {
     reply.header('www-authenticate', 'Basic realm="Marz", charset="UTF-8"');
     sendXml(reply, 401, openRosaMessage(t(req.locale, 'errors.collect_sign_in'), 'error'));
