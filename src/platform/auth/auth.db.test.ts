@@ -110,12 +110,16 @@ test(`[${TEST_ENGINE}] guesses spread over many addresses slow the account down,
   assert.equal((await signIn(name, 'test-password-' + name, '127.0.0.1')).statusCode, 200, 'the owner\'s usual address is not locked out');
 });
 
-test(`[${TEST_ENGINE}] too many failures from one address are throttled, whatever the names`, async () => {
+test(`[${TEST_ENGINE}] too many failures from one address are throttled, whatever the names, but not for colleagues who signed in there before`, async () => {
+  const colleague = await t.user([{ role: 'viewer' }]);
+  const name = (await db.one('SELECT username FROM users WHERE id = $1', [colleague.id]))!.username;
+  assert.equal((await signIn(name, 'test-password-' + name, '10.9.9.9')).statusCode, 200);
   for (let i = 0; i < THROTTLE.address.free; i++) await signIn('nobody-' + i, 'wrong', '10.9.9.9');
   const r = await signIn('nobody', 'wrong', '10.9.9.9');
   assert.equal(r.statusCode, 429);
   assert.equal(r.json().error.code, 'sign_in_throttled');
   assert.notEqual((await signIn('nobody', 'wrong', '10.9.9.10')).statusCode, 429, 'other addresses are not affected');
+  assert.equal((await signIn(name, 'test-password-' + name, '10.9.9.9')).statusCode, 200, 'a colleague behind the same address still signs in');
 });
 
 test(`[${TEST_ENGINE}] expired sessions are refused`, async () => {

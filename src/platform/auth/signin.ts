@@ -5,7 +5,8 @@
 // Failures are counted under three keys, each allowing a few free attempts and then a delay
 // that doubles with every further failure (1 s, 2 s, 4 s … up to 15 minutes):
 //   - the (username, address) pair: someone guessing one account from one place;
-//   - the address: someone trying many accounts from one place;
+//   - the address: someone trying many accounts from one place — but not for an account that
+//     signed in from that address before, so colleagues behind one NAT keep their own budgets;
 //   - the username from any address (a guess spread over many addresses) — but addresses this
 //     account signed in from successfully in the last 30 days are exempt from this key, so an
 //     attacker who hammers an account from elsewhere does not lock its owner out.
@@ -60,9 +61,12 @@ export async function throttleWait(db: Database, username: string, ip: string): 
     if (!d || !at) return 0;
     return Math.max(0, Math.ceil((new Date(at as string).getTime() + d * 1000 - now) / 1000));
   };
+  // An account signing in from an address it used before is held back only by its own pair key:
+  // neither failures of others behind the same address (an office NAT) nor guesses at the
+  // account from elsewhere delay its owner.
   return Math.max(
     wait(r!.pair_n, r!.pair_at, THROTTLE.pair.free),
-    wait(r!.addr_n, r!.addr_at, THROTTLE.address.free),
+    r!.known ? 0 : wait(r!.addr_n, r!.addr_at, THROTTLE.address.free),
     r!.known ? 0 : wait(r!.acct_n, r!.acct_at, THROTTLE.account.free),
   );
 }
