@@ -231,7 +231,7 @@ export const participantInput = z.object({
   position: z.string().max(200).default(''),
   pre_score: z.number().min(0).max(100).nullable().default(null),
   post_score: z.number().min(0).max(100).nullable().default(null),
-  sessions_attended: z.number().int().min(0).nullable().default(null),
+  sessions_attended: z.number().int().min(0).max(1000).nullable().default(null),
 });
 
 export const PARTICIPANT_COLUMNS = `pp.id, pp.name, pp.sex, a.code AS agency_code, a.name_en AS agency_en, a.name_fa AS agency_fa, pp.province_code,

@@ -21,7 +21,7 @@ export const movementInput = z.object({
   destination_county: z.string().max(120).default(''),
   kind: z.enum(['movement', 'return']).default('movement'),
   individuals: z.number().int().min(0).max(100_000_000),
-  households: z.number().int().min(0).nullable().default(null),
+  households: z.number().int().min(0).max(100_000_000).nullable().default(null),
 });
 export type MovementInput = z.infer<typeof movementInput>;
 export const roundInput = z.object({ round_no: z.number().int().min(1).max(1000), starts_on: z.iso.date().nullable().default(null), ends_on: z.iso.date().nullable().default(null), label: z.string().max(200).default('') });

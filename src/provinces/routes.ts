@@ -21,7 +21,7 @@ const P = '/api/v1/provinces';
 const tags = ['provinces'];
 const period = z.object({ from: z.iso.date().optional(), to: z.iso.date().optional(), lang: z.enum(['en', 'fa']).optional() });
 const codeParams = z.object({ code: z.string().regex(/^IR-\d{2}$/) });
-const idParams = z.object({ id: z.coerce.number().int() });
+const idParams = z.object({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 
 async function provinceNames(q: Queryable) {
   return new Map((await q.query('SELECT code, name_en, name_fa FROM provinces')).rows.map((r: any) => [r.code as string, { en: r.name_en as string, fa: r.name_fa as string }]));
@@ -55,7 +55,7 @@ export const provincesCapability: Capability = {
     });
 
     // ---- needs
-    api.get(`${P}/needs`, { schema: { tags, summary: 'Provincial needs (within the reader\'s provinces)', querystring: z.object({ province: z.string().optional(), round: z.coerce.number().int().optional() }) } }, async (req) => {
+    api.get(`${P}/needs`, { schema: { tags, summary: 'Provincial needs (within the reader\'s provinces)', querystring: z.object({ province: z.string().optional(), round: z.coerce.number().int().min(1).max(1000).optional() }) } }, async (req) => {
       const p = requirePermission(req.principal, 'provinces.read', req.query.province);
       const scope = scopeOf(p, 'provinces.read');
       return N.listNeeds(db, { provinces: scope.allProvinces ? null : scope.provinces, province: req.query.province, round: req.query.round });
@@ -64,7 +64,7 @@ export const provincesCapability: Capability = {
       requirePermission(req.principal, 'provinces.read', req.params.code);
       return N.needsSummary(db, req.params.code);
     });
-    api.get(`${P}/:code/needs/progress`, { schema: { tags, summary: 'Progress of a province\'s needs between two rounds', params: codeParams, querystring: z.object({ from_round: z.coerce.number().int().min(1), to_round: z.coerce.number().int().min(1) }) } }, async (req) => {
+    api.get(`${P}/:code/needs/progress`, { schema: { tags, summary: 'Progress of a province\'s needs between two rounds', params: codeParams, querystring: z.object({ from_round: z.coerce.number().int().min(1).max(1000), to_round: z.coerce.number().int().min(1).max(1000) }) } }, async (req) => {
       requirePermission(req.principal, 'provinces.read', req.params.code);
       return N.roundProgress(db, req.params.code, req.query.from_round, req.query.to_round);
     });
@@ -89,12 +89,12 @@ export const provincesCapability: Capability = {
       await db.tx((c) => M.upsertRound(c, req.body));
       return M.listRounds(db);
     });
-    api.get(`${P}/mobility/od`, { schema: { tags, summary: 'The national origin–destination view of a round: pairs, matrix, per-province totals', querystring: z.object({ round: z.coerce.number().int().optional() }) } }, async (req) => {
+    api.get(`${P}/mobility/od`, { schema: { tags, summary: 'The national origin–destination view of a round: pairs, matrix, per-province totals', querystring: z.object({ round: z.coerce.number().int().min(1).max(1000).optional() }) } }, async (req) => {
       const p = requirePermission(req.principal, 'provinces.read');
       if (!scopeOf(p, 'provinces.read').allProvinces) throw new AppError('provinces_national_scope', 403);
       return M.odView(db, req.query.round);
     });
-    api.get(`${P}/:code/mobility`, { schema: { tags, summary: 'Mobility in and out of one province', params: codeParams, querystring: z.object({ round: z.coerce.number().int().optional() }) } }, async (req) => {
+    api.get(`${P}/:code/mobility`, { schema: { tags, summary: 'Mobility in and out of one province', params: codeParams, querystring: z.object({ round: z.coerce.number().int().min(1).max(1000).optional() }) } }, async (req) => {
       requirePermission(req.principal, 'provinces.read', req.params.code);
       return M.provinceMobility(db, req.params.code, req.query.round);
     });
