@@ -13,6 +13,7 @@ import { FormMessage, SelectField, TextField } from '../../../components/Field.t
 import { ErrorState, LoadingState } from '../../../components/States.tsx';
 import { useAdminMutations, useAgencies, useUser } from '../api.ts';
 import { AssignmentsEditor, emptyAssignment, validateAssignments } from '../AssignmentsEditor.tsx';
+import { holdsNationwide } from '../scope.ts';
 
 export default function UserEdit() {
   const { id } = useParams();
@@ -43,7 +44,8 @@ function UserForm({ user }: { user?: User }) {
     locale: (user?.locale as Locale) ?? locale,
     agency_id: user?.agency_id ? String(user.agency_id) : '',
   });
-  const [assignments, setAssignments] = useState<Assignment[]>(user?.assignments ?? [emptyAssignment()]);
+  // A province-scoped manager starts from chosen provinces, not all of them.
+  const [assignments, setAssignments] = useState<Assignment[]>(user?.assignments ?? [{ ...emptyAssignment(), provinces: holdsNationwide(signedIn, 'users.manage') ? null : [] }]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [assignmentErrors, setAssignmentErrors] = useState<Record<number, Record<string, string>>>({});
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
