@@ -39,7 +39,7 @@ async function listen(url: string, p: Player, signal: AbortSignal): Promise<void
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buf = '';
-  let hello: () => void;
+  let hello: () => void = () => {};
   const connected = new Promise<void>((r) => (hello = r));
   void (async () => {
     try {

@@ -88,3 +88,32 @@ test('server-sent events: each player gets only their team\'s injects, live; the
   assert.equal(s1.events.find((e) => e.event === 'inject')!.data.inject.expected_action, undefined);
   assert.deepEqual(sc.events.filter((e) => e.event === 'delivered').map((e) => e.data.inject.number).sort(), ['1', '2']);
 });
+
+test('two Marz servers on one database: the clock is started on one, a player connected to the other gets the inject once', async () => {
+  const other = await testApp(db); // its own hub, as another process would have; they share only the database
+  await other.app.listen({ port: 0, host: '127.0.0.1' });
+  const otherBase = `http://127.0.0.1:${(other.app.server.address() as any).port}`;
+  try {
+    const planner = await t.user([{ role: 'exercise_planner', provinces: null }]);
+    const api = t.as(planner);
+    assert.equal((await api('POST', '/api/v1/exercises', { code: 'SSE-2', type: 'drill', title: 'Two servers', startex: '2026-03-21 09:00' })).statusCode, 201);
+    await api('POST', '/api/v1/exercises/SSE-2/teams', { code: 'bafia', name: 'bafia', agency: 'bafia' });
+    const p = await t.user([]);
+    const username = (await db.one('SELECT username FROM users WHERE id = $1', [p.id])).username;
+    await api('POST', '/api/v1/exercises/SSE-2/participants', { role: 'player', username, team: 'bafia' });
+    await api('POST', '/api/v1/exercises/SSE-2/injects', { number: '1', time: 'D+0 H+00:00:02', to: ['bafia'], channel: 'message', subject: 'Via the other server', content: 'x' });
+    const saved = base;
+    base = otherBase;
+    // Listens for 7 s in all: the inject is due 2 s after the start; a duplicate would show.
+    const s = await collect(p.cookie, '/api/v1/exercises/SSE-2/stream', () => false, 7000);
+    base = saved;
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal((await api('POST', '/api/v1/exercises/SSE-2/clock', { action: 'start' })).statusCode, 200);
+    await s.done;
+    assert.deepEqual(s.events.filter((e) => e.event === 'inject').map((e) => e.data.inject.number), ['1']);
+    const n = await db.one("SELECT count(*) AS n FROM exercise_events v JOIN exercises e ON e.id = v.exercise_id WHERE e.code = 'SSE-2' AND v.kind = 'delivered'");
+    assert.equal(Number(n.n), 1);
+  } finally {
+    await other.app.close();
+  }
+});
