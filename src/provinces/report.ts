@@ -96,7 +96,7 @@ section { break-inside: avoid; }
 </style></head>
 <body>
 <header><h1>${esc(T.title)}: ${esc(name(p.province))} <bdi dir="ltr" class="muted">${esc(p.province.code)}</bdi></h1>
-<div class="muted">${esc(T.period)}: ${esc(d(p.period.from))} – ${esc(d(p.period.to))}</div></header>
+<div class="muted">${fa ? `${esc(T.period)}: از ${esc(d(p.period.from))} تا ${esc(d(p.period.to))}` : `${esc(T.period)}: ${esc(d(p.period.from))} – ${esc(d(p.period.to))}`}</div></header>
 <section><h2>${esc(T.flows)}</h2>${flows}</section>
 <section><h2>${esc(T.fmps)}</h2>${fmps}</section>
 <section><h2>${esc(T.alerts)}</h2>${alerts}</section>

@@ -55,6 +55,13 @@ test('an attendance sheet imported in the web app is counted on the Persian prov
   const pdf = await page.request.get(server.url + (await page.getByTestId('profile-pdf-fa').getAttribute('href'))!);
   assert.equal(pdf.status(), 200);
   assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+  if (shots) {
+    const print = await newPage(browser, { locale: 'fa' });
+    await print.context().addCookies(await page.context().cookies());
+    await print.goto(`${server.url}/api/v1/provinces/IR-11/profile.html?lang=fa`);
+    await print.emulateMedia({ media: 'print' });
+    await print.screenshot({ path: join(shots, 'profile-print-fa.png'), fullPage: true });
+  }
 
   // The national comparison lists every province, with the trained officials.
   await page.goto(`${server.url}/provinces`);
