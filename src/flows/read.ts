@@ -5,6 +5,7 @@
 // an HXL hashtag row (if any) row 2, and blank rows are counted but not yielded. For CSV,
 // a quoted cell containing line breaks is still one row (as in Excel).
 
+/// <reference path="./unzipper.d.ts" />
 import { createReadStream } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';

@@ -57,7 +57,7 @@ function savedMappingMissing(json: unknown, header: string[]): string[] {
 }
 
 export default function Import() {
-  const { t, locale } = useT();
+  const { t, tOr, locale } = useT();
   const { can } = useAuth();
   const session = useSessionQuery();
   const qc = useQueryClient();
@@ -236,7 +236,10 @@ export default function Import() {
                   {report.problems.map((p, i) => (
                     <tr key={i}>
                       <td className="num">{p.row === null ? '—' : formatNumber(p.row, locale, { useGrouping: false })}</td>
-                      <td dir="ltr">{p.column ?? '—'}</td>
+                      <td>
+                        {/* A field's label in the interface's language; a file's own column name as it is. */}
+                        {p.column === null ? '—' : <bdi>{tOr(`flows.fields.${p.column}`, p.column)}</bdi>}
+                      </td>
                       <td dir="auto">
                         <bdi>{p.value ?? ''}</bdi>
                       </td>
