@@ -7,6 +7,10 @@ import type { Database } from '../platform/db/database.ts';
 import { loadConfig } from '../platform/config.ts';
 import { exercisesCommand } from './cli.ts';
 import { deliverDue } from './live.ts';
+import ExcelJS from 'exceljs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const fixture = (n: string) => fileURLToPath(new URL(`./fixtures/${n}`, import.meta.url));
 let db: Database;
@@ -102,6 +106,9 @@ async function setupLive(code: string) {
   assert.equal((await inj('2', 'D+0 H+00:10', ['moh'])).statusCode, 200);
   assert.equal((await inj('3', 'D+0 H+02:00', ['bafia', 'moh'])).statusCode, 200);
   assert.equal((await inj('4', 'D+0 H+05:00', ['moh'])).statusCode, 200);
+  r = await api('POST', `/api/v1/exercises/${code}/injects`, { number: 'C1', time: 'D+0 H+00:00', to: ['moh'], channel: 'phone', subject: 'Backup', content: 'Only if needed', critical_tasks: ['K2'], contingency: true });
+  assert.equal(r.statusCode, 200, r.body);
+  assert.equal((await api('POST', `/api/v1/exercises/${code}/injects`, { number: 'C2', time: 'D+0 H+00:00', to: ['moh'], channel: 'phone', subject: 'x', content: 'y', critical_tasks: ['K9'] })).statusCode, 400);
   return { planner, api, users };
 }
 
@@ -156,7 +163,9 @@ test('live: clock start delivers due injects only to addressees; pause holds the
   assert.equal(r.statusCode, 200, r.body);
   const control = (await as('ctl')('GET', '/api/v1/exercises/LIVE-1/control')).json();
   const st = Object.fromEntries(control.injects.map((i: any) => [i.number, i.status]));
-  assert.deepEqual(st, { '1': 'responded', '2': 'delivered', '3': 'planned', '4': 'delivered' });
+  assert.deepEqual(st, { '1': 'responded', '2': 'delivered', '3': 'planned', '4': 'delivered', C1: 'planned' }); // a contingency inject waits for a manual send
+  const msel = (await api('GET', '/api/v1/exercises/LIVE-1/msel')).json().injects;
+  assert.deepEqual(msel.find((i: any) => i.number === 'C1').critical_tasks, ['K2']);
   assert.equal(typeof control.injects[0].seconds_to_respond, 'number');
   // Everything is on the timeline for replay.
   const kinds = (await as('ctl')('GET', '/api/v1/exercises/LIVE-1/timeline')).json().events.map((e: any) => e.kind);
@@ -172,7 +181,7 @@ test('delivery from two processes at once delivers each inject once', async () =
   const [a, b] = await Promise.all([deliverDue(db), deliverDue(db)]);
   const numbers = [...a, ...b].filter((d) => d.teams).map((d) => d.number).sort();
   const mine = (await db.many("SELECT i.number FROM exercise_injects i JOIN exercises e ON e.id = i.exercise_id WHERE e.code = 'LIVE-2' AND delivered_at IS NOT NULL ORDER BY 1")).map((r) => r.number);
-  assert.deepEqual(mine, ['1', '2', '3']);
+  assert.deepEqual(mine, ['1', '2', '3']); // C1 (contingency) is never sent by the clock
   assert.equal(numbers.filter((n) => ['1', '2', '3'].includes(n)).length >= 3, true);
   const ev = await db.one("SELECT count(*) AS n FROM exercise_events v JOIN exercises e ON e.id = v.exercise_id WHERE e.code = 'LIVE-2' AND kind = 'delivered'");
   assert.equal(Number(ev.n), 3);
@@ -197,4 +206,23 @@ test('evaluation: ratings, critical tasks, hot wash and feedback roll up', async
   assert.equal(e.tasks.share_performed, 0.5);
   assert.equal(e.feedback.average_rating, 4);
   assert.equal(e.hotwash.length, 1);
+});
+
+test('CLI: an XLSX MSEL with a Persian header, a Jalali text time and an Excel date-time cell (read as Iran time)', async () => {
+  await cli(['create', 'XLSX-1', '--type', 'drill', '--title', 'x', '--startex', '2026-03-21 09:00', '--team', 'moh:moh']);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('MSEL');
+  ws.addRow(['شماره', 'زمان', 'مرحله', 'از', 'به', 'کانال', 'موضوع', 'محتوا', 'اقدام مورد انتظار', 'اهداف']);
+  ws.addRow(['۱', '۱۴۰۵/۰۱/۰۱ ۱۰:۱۵', 'ورود', 'مرزبانی', 'moh', 'تلفن', 'مسافر بیمار', 'تب بالا', '', '']);
+  ws.addRow([2, new Date(Date.UTC(2026, 2, 21, 11, 45)), 'ورود', '', 'moh', 'message', 'Second', 'y', '', '']);
+  ws.getCell('B3').numFmt = 'yyyy-mm-dd hh:mm';
+  const file = join(mkdtempSync(join(tmpdir(), 'msel-')), 'msel.xlsx');
+  await wb.xlsx.writeFile(file);
+  const r = await cli(['import-msel', file, '--exercise', 'XLSX-1']);
+  assert.equal(r.code, 0, r.errors.join('\n'));
+  const out = JSON.parse((await cli(['msel', 'XLSX-1', '--json'])).logs.join('\n'));
+  assert.deepEqual(out.injects.map((i: any) => [i.number, i.scheduled_at, i.offset]), [
+    ['1', '2026-03-21T06:45:00.000Z', 'D+0 H+01:15'],
+    ['2', '2026-03-21T08:15:00.000Z', 'D+0 H+02:45'],
+  ]);
 });

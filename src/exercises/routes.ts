@@ -211,7 +211,8 @@ export const exercisesCapability: Capability = {
       content: z.string().min(1).max(20000),
       expected_action: z.string().max(5000).nullish(),
       objectives: z.array(z.string()).max(50).optional(),
-      contingency: z.boolean().optional(),
+      critical_tasks: z.array(z.string()).max(50).optional().describe('codes of the critical tasks the inject tests'),
+      contingency: z.boolean().optional().describe('delivered only by hand (send now), when needed'),
     });
     api.post(`${P}/:code/injects`, { schema: { tags, summary: 'Add an inject to the MSEL', params: codeParam, body: injectBody, response: { 200: ok } } }, async (req) => {
       const a = need(await access(req, req.params.code), 'manager');

@@ -221,13 +221,15 @@ export interface InjectView {
   content: string;
   expected_action: string | null;
   objectives: string[];
+  critical_tasks: string[];
   contingency: boolean;
   delivered_at: string | null;
   delivered_how: string | null;
 }
 
 const INJECT_SELECT = `SELECT i.id, i.number, i.offset_seconds, i.phase, i.from_persona, i.to_teams, i.channel, i.subject, i.content, i.expected_action,
-  i.objectives, i.contingency, i.delivered_at, i.delivered_how, e.startex + make_interval(secs => i.offset_seconds) AS scheduled_at
+  i.objectives, i.contingency, i.delivered_at, i.delivered_how, e.startex + make_interval(secs => i.offset_seconds) AS scheduled_at,
+  ARRAY(SELECT k.code FROM exercise_critical_tasks k WHERE k.id = ANY(i.critical_tasks) ORDER BY k.code) AS critical_task_codes
   FROM exercise_injects i JOIN exercises e ON e.id = i.exercise_id`;
 
 export function injectView(r: any): InjectView {
@@ -245,6 +247,7 @@ export function injectView(r: any): InjectView {
     content: r.content,
     expected_action: r.expected_action,
     objectives: r.objectives,
+    critical_tasks: r.critical_task_codes ?? [],
     contingency: r.contingency,
     delivered_at: r.delivered_at ? new Date(r.delivered_at).toISOString() : null,
     delivered_how: r.delivered_how,
@@ -283,17 +286,27 @@ export interface InjectInput {
   content: string;
   expected_action?: string | null;
   objectives?: string[];
+  critical_tasks?: string[]; // codes of the exercise's critical tasks
   contingency?: boolean;
 }
 
-async function insertInjects(c: Queryable, ex: ExerciseRow, rows: (MselRow & { contingency?: boolean })[]) {
+async function insertInjects(c: Queryable, ex: ExerciseRow, rows: (MselRow & { contingency?: boolean; taskIds?: number[] })[]) {
   for (const r of rows) {
     await c.query(
-      `INSERT INTO exercise_injects (exercise_id, number, offset_seconds, phase, from_persona, to_teams, channel, subject, content, expected_action, objectives, contingency)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-      [ex.id, r.number, r.offsetSeconds, r.phase, r.from, r.to, r.channel, r.subject, r.content, r.expectedAction, r.objectives, r.contingency ?? false],
+      `INSERT INTO exercise_injects (exercise_id, number, offset_seconds, phase, from_persona, to_teams, channel, subject, content, expected_action, objectives, contingency, critical_tasks)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+      [ex.id, r.number, r.offsetSeconds, r.phase, r.from, r.to, r.channel, r.subject, r.content, r.expectedAction, r.objectives, r.contingency ?? false, r.taskIds ?? []],
     );
   }
+}
+
+/** Ids of the exercise's critical tasks by code (unknown codes refused). */
+async function taskIds(c: Queryable, ex: ExerciseRow, codes: string[]): Promise<number[]> {
+  if (!codes.length) return [];
+  const { rows } = await c.query('SELECT k.id, k.code FROM exercise_critical_tasks k JOIN exercise_targets t ON t.id = k.target_id WHERE t.exercise_id = $1 AND k.code = ANY($2::text[])', [ex.id, codes]);
+  const missing = codes.filter((x) => !rows.some((r: any) => r.code === x));
+  if (missing.length) throw new AppError('ex_unknown_task', 400, { id: missing.join(', ') });
+  return rows.map((r: any) => Number(r.id));
 }
 
 /** Adds one inject (checked like a sheet row). */
@@ -306,7 +319,7 @@ export async function addInject(c: pg.PoolClient, actor: Actor, ex: ExerciseRow,
   const map = Object.fromEntries(Object.keys(values).map((k) => [k, k])) as Record<MselColumn, string>;
   const { row, problems } = checkRow(1, values, map, ctx, new Set());
   if (!row) throw new AppError('ex_inject_invalid', 400, { details: problems.map((p) => `${p.column}: ${p.message_en}`).join(' ') }, problems);
-  await insertInjects(c, ex, [{ ...row, contingency: i.contingency }]);
+  await insertInjects(c, ex, [{ ...row, contingency: i.contingency, taskIds: await taskIds(c, ex, i.critical_tasks ?? []) }]);
   await audit(c, actor, 'exercise.inject.add', 'exercise', ex.code, { number: row.number });
 }
 

@@ -7,7 +7,7 @@ import { useParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { ApiError, post } from '../../../app/api.ts';
-import { formatDateTime, formatNumber } from '../../../app/format.ts';
+import { formatDate, formatDateTime, formatNumber } from '../../../app/format.ts';
 import { FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
 import { DateInput } from '../../../components/DateInput.tsx';
 import { Badge, Facts, PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
@@ -159,6 +159,27 @@ function OverviewTab({ x }: { x: Overview }) {
         ) : <p className="muted">{t('exercises.none')}</p>}
         {x.can.manage && <DesignForms x={x} />}
       </div>
+      <div className="card">
+        {x.personas.length > 0 && (
+          <>
+            <h2>{t('exercises.overview.personas')}</h2>
+            <ul>{x.personas.map((p) => <li key={p.code}><bdi>{p.code}</bdi> — {p.name}{p.description && <span className="muted"> ({p.description})</span>}</li>)}</ul>
+          </>
+        )}
+        <h2>{t('exercises.overview.meetings')}</h2>
+        {x.meetings.length ? (
+          <ul data-testid="meetings">
+            {x.meetings.map((m) => (
+              <li key={m.id}>
+                {t(`exercises.meeting.${m.kind}`)} — {formatDate(m.held_on, locale)}
+                {m.notes && <div className="small muted">{m.notes}</div>}
+                {m.action_items.length > 0 && <ul>{m.action_items.map((a) => <li key={a.id}>{a.text}{a.owner && ` — ${a.owner}`}{a.due_on && ` (${formatDate(a.due_on, locale)})`}</li>)}</ul>}
+              </li>
+            ))}
+          </ul>
+        ) : <p className="muted">{t('exercises.none')}</p>}
+        {x.can.manage && <MeetingForm x={x} />}
+      </div>
       {x.my_role && <FeedbackForm x={x} />}
     </div>
   );
@@ -202,6 +223,34 @@ function DesignForms({ x }: { x: Overview }) {
     </>
   );
 }
+
+function MeetingForm({ x }: { x: Overview }) {
+  const { t } = useT();
+  const { error, run } = useAction(x.code);
+  const [m, setM] = useState({ kind: 'initial', held_on: '', notes: '', action: '', owner: '', due_on: '' });
+  return (
+    <form
+      className="ex-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const body = { kind: m.kind, held_on: m.held_on, notes: m.notes || null, action_items: m.action ? [{ text: m.action, owner: m.owner || null, due_on: m.due_on || null }] : [] };
+        if (await run(() => post(`${X}/${encodeURIComponent(x.code)}/meetings`, body))) setM({ kind: 'initial', held_on: '', notes: '', action: '', owner: '', due_on: '' });
+      }}
+    >
+      <h3>{t('exercises.overview.addMeeting')}</h3>
+      <SelectField label={t('exercises.overview.meetingKind')} value={m.kind} onChange={(v) => setM({ ...m, kind: v })} options={MEETING_KINDS.map((k) => ({ value: k, label: t(`exercises.meeting.${k}`) }))} />
+      <DateInput label={t('exercises.overview.heldOn')} value={m.held_on || null} onChange={(v) => setM({ ...m, held_on: v ?? '' })} required />
+      <label>{t('exercises.overview.notes')}<textarea value={m.notes} onChange={(e) => setM({ ...m, notes: e.target.value })} /></label>
+      <TextField label={t('exercises.overview.actionItem')} value={m.action} onChange={(v) => setM({ ...m, action: v })} />
+      <TextField label={t('exercises.overview.actionOwner')} value={m.owner} onChange={(v) => setM({ ...m, owner: v })} />
+      <DateInput label={t('exercises.plan.due')} value={m.due_on || null} onChange={(v) => setM({ ...m, due_on: v ?? '' })} />
+      {error && <FormMessage>{error}</FormMessage>}
+      <div><button className="btn" type="submit">{t('exercises.add')}</button></div>
+    </form>
+  );
+}
+
+const MEETING_KINDS = ['concept_objectives', 'initial', 'midterm', 'msel', 'final', 'after_action', 'other'] as const;
 
 function FeedbackForm({ x }: { x: Overview }) {
   const { t } = useT();
