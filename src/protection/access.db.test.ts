@@ -69,7 +69,8 @@ function templates(): Record<string, { url: string; body?: unknown; listsCases?:
   return {
     'GET /api/v1/protection/indicators': { url: '/api/v1/protection/indicators' },
     'POST /api/v1/protection/screenings': { url: '/api/v1/protection/screenings', body: screening },
-    'GET /api/v1/protection/cases': { url: `/api/v1/protection/cases?name=${GIVEN}`, listsCases: true },
+    'GET /api/v1/protection/cases': { url: '/api/v1/protection/cases', listsCases: true },
+    'POST /api/v1/protection/cases/search': { url: '/api/v1/protection/cases/search', body: { name: GIVEN }, listsCases: true },
     'GET /api/v1/protection/cases/{id}': { url: `/api/v1/protection/cases/${caseId}` },
     'POST /api/v1/protection/cases/{id}/status': { url: `/api/v1/protection/cases/${caseId}/status`, body: { status: 'presumed', deciding_authority: 'Committee', legal_basis: 'Law', decided_on: '2025-05-03' } },
     'POST /api/v1/protection/cases/{id}/consents': { url: `/api/v1/protection/cases/${caseId}/consents`, body: { share_fields: ['identity', 'perpetrator'], share_with: ['legal'], statistics: true, retention_told: true } },
@@ -119,7 +120,7 @@ test('outsiders × every protection route: nothing leaks, nothing changes', asyn
       const readsCase = res.statusCode < 300 && route === 'GET /api/v1/protection/cases/{id}';
       if (readsCase && who !== 'recipient agency without the field permission') failures.push(`${who} · ${route}: read the case (${res.statusCode})`);
       if (tpl.listsCases && res.statusCode < 300 && body.includes(caseId) && who !== 'recipient agency without the field permission') failures.push(`${who} · ${route}: lists the case`);
-      if (method !== 'GET' && res.statusCode < 300 && route !== 'POST /api/v1/protection/retention') failures.push(`${who} · ${route}: write accepted (${res.statusCode})`);
+      if (method !== 'GET' && res.statusCode < 300 && !['POST /api/v1/protection/retention', 'POST /api/v1/protection/cases/search'].includes(route)) failures.push(`${who} · ${route}: write accepted (${res.statusCode})`);
       if (res.statusCode >= 500) failures.push(`${who} · ${route}: ${res.statusCode}`);
     }
   }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { gunzipSync } from 'node:zlib';
+import { backup } from '../platform/db/backup.ts';
 import { testDatabase } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
 import { cliActor } from '../platform/audit.ts';
@@ -124,6 +126,16 @@ test('the imported name is nowhere in plaintext: not in any table, not in the da
   await db.query('DROP TABLE plaintext_control');
 });
 
+test('a backup holds the ciphertext, not the name (even an unencrypted backup file)', async () => {
+  const file = join(dir, 'plain.backup');
+  await backup(db, file);
+  const text = gunzipSync(readFileSync(file)).toString('utf8');
+  assert.match(text, /protection_cases/);
+  assert.match(text, /v1\.k[0-9a-f]+\./, 'the encrypted values are in the backup');
+  assert.equal(text.includes(MARKER), false);
+  assert.equal(text.includes('زهرا'), false);
+});
+
 test('importing the same file again changes nothing; an XLSX of the same rows too', async () => {
   const before = await protectionDigest();
   const cipher = cipherFor(dir, env);
@@ -177,6 +189,11 @@ test('statistics count consenting cases only and suppress small cells', async ()
   assert.ok(t.cells.some((c) => c.count === null));
   const shown = t.cells.reduce((s, c) => s + ((c.count as number) ?? 0), 0);
   assert.ok(shown <= 20);
+  // counts by period and by referral outcome (none referred yet)
+  const m = await protectionStats(db, { by: ['month', 'referral_outcome'], k: 2 });
+  assert.deepEqual([...new Set(m.cells.map((c) => c.referral_outcome))], ['none']);
+  assert.ok(m.cells.every((c) => /^\d{4}-\d{2}$/.test(String(c.month))));
+  assert.equal(m.total, 20);
 });
 
 test('rotate-key re-encrypts every value under a new key and recomputes blind indexes; the old key can be retired', async () => {

@@ -10,7 +10,7 @@ import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { scopeOf, type Principal } from '../platform/auth/access.ts';
 import { addMessages } from '../platform/i18n/messages.ts';
-import { audit } from '../platform/audit.ts';
+import { audit, type Actor } from '../platform/audit.ts';
 import { todayIso } from '../platform/calendar.ts';
 import { cipherFor } from './crypto.ts';
 import { caseView, ctx, SEXES, STATUSES, EXPLOITATION, SERVICES, PILLARS, isNationality, CASE_COLUMNS } from './cases.ts';
@@ -87,58 +87,57 @@ export const protectionCapability: Capability = {
     );
 
     // ---- cases
+    const listQuery = z.object({
+      status: z.enum(STATUSES).optional(),
+      province: z.string().regex(/^IR-\d{2}$/).optional(),
+      fmp: z.string().max(60).optional(),
+      open: z.enum(['true', 'false']).optional(),
+      page: z.coerce.number().int().min(1).max(10000).default(1),
+      page_size: z.coerce.number().int().min(1).max(200).default(50),
+    });
+    const listCases = async (principal: Principal | null, actor: Actor, q: z.infer<typeof listQuery>, name: string | null) => {
+      const p = requireAny(principal, VERB.read);
+      const params: unknown[] = [];
+      const where = [readableCasesSql(p, 'c', params)];
+      if (q.status) params.push(q.status), where.push(`c.status = $${params.length}`);
+      if (q.province) params.push(q.province), where.push(`c.province_code = $${params.length}`);
+      if (q.fmp) params.push(q.fmp), where.push(`c.fmp_code = $${params.length}`);
+      if (q.open === 'true') where.push('c.closed_at IS NULL');
+      if (name !== null) {
+        // Searching by name needs the identity permission: the blind index would otherwise tell whether a name is there.
+        if (!agenciesWith(p, VERB.identity).length) throw new AppError('forbidden', 403, {}, { permission: VERB.identity });
+        const c = cipher();
+        params.push(c.blindIndex('given_name', name), c.blindIndex('family_name', name));
+        where.push(`(c.given_name_bidx = $${params.length - 1} OR c.family_name_bidx = $${params.length})`);
+        // … and only among cases whose identity the user may read.
+        where.push(identityCasesSql(p, params));
+      }
+      params.push(q.page_size, (q.page - 1) * q.page_size);
+      const rows = await db.many(
+        `SELECT ${CASE_COLUMNS} FROM protection_cases c WHERE ${where.join(' AND ')} ORDER BY c.screened_on DESC, c.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+        params,
+      );
+      const c = rows.length ? cipher() : null;
+      const items = rows.map((r) => {
+        const groups = new Set<FieldGroup>(holds(p, VERB.identity, Number(r.owner_agency_id), r.province_code) && holds(p, VERB.read, Number(r.owner_agency_id), r.province_code) ? ['identity'] : []);
+        const v = caseView(c!, r, groups);
+        delete v.exploitation_detail;
+        delete v.perpetrator;
+        return v;
+      });
+      await audit(db, actor, name === null ? 'protection.case.list' : 'protection.case.search', 'protection_case', null, { case_ids: items.map((i) => i.id), identity_shown: items.filter((i) => !(i.hidden_fields as string[]).includes('given_name')).map((i) => i.id) });
+      return { items, page: q.page, page_size: q.page_size };
+    };
     api.get(
       '/api/v1/protection/cases',
-      {
-        schema: {
-          tags,
-          summary: 'Cases the user may read (own agency, or referred to it), newest first; names only with the identity permission',
-          querystring: z.object({
-            status: z.enum(STATUSES).optional(),
-            province: z.string().regex(/^IR-\d{2}$/).optional(),
-            fmp: z.string().max(60).optional(),
-            name: z.string().max(200).optional().describe('exact given or family name (blind index search)'),
-            open: z.enum(['true', 'false']).optional(),
-            page: z.coerce.number().int().min(1).max(10000).default(1),
-            page_size: z.coerce.number().int().min(1).max(200).default(50),
-          }),
-          response: { 200: z.any() },
-        },
-      },
-      async (req) => {
-        const p = requireAny(req.principal, VERB.read);
-        const q = req.query;
-        const params: unknown[] = [];
-        const where = [readableCasesSql(p, 'c', params)];
-        if (q.status) params.push(q.status), where.push(`c.status = $${params.length}`);
-        if (q.province) params.push(q.province), where.push(`c.province_code = $${params.length}`);
-        if (q.fmp) params.push(q.fmp), where.push(`c.fmp_code = $${params.length}`);
-        if (q.open === 'true') where.push('c.closed_at IS NULL');
-        if (q.name) {
-          // Searching by name needs the identity permission somewhere: the blind index would otherwise tell whether a name is there.
-          if (!agenciesWith(p, VERB.identity).length) throw new AppError('forbidden', 403, {}, { permission: VERB.identity });
-          const c = cipher();
-          params.push(c.blindIndex('given_name', q.name), c.blindIndex('family_name', q.name));
-          where.push(`(c.given_name_bidx = $${params.length - 1} OR c.family_name_bidx = $${params.length})`);
-          // … and only among cases whose identity the user may read.
-          where.push(identityCasesSql(p, params));
-        }
-        params.push(q.page_size, (q.page - 1) * q.page_size);
-        const rows = await db.many(
-          `SELECT ${CASE_COLUMNS} FROM protection_cases c WHERE ${where.join(' AND ')} ORDER BY c.screened_on DESC, c.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
-          params,
-        );
-        const c = rows.length ? cipher() : null;
-        const items = rows.map((r) => {
-          const groups = new Set<FieldGroup>(holds(p, VERB.identity, Number(r.owner_agency_id), r.province_code) && holds(p, VERB.read, Number(r.owner_agency_id), r.province_code) ? ['identity'] : []);
-          const v = caseView(c!, r, groups);
-          delete v.exploitation_detail;
-          delete v.perpetrator;
-          return v;
-        });
-        await db.tx((t) => audit(t, req.actor(), 'protection.case.list', 'protection_case', null, { case_ids: items.map((i) => i.id), identity_shown: items.filter((i) => !(i.hidden_fields as string[]).includes('given_name')).map((i) => i.id) }));
-        return { items, page: q.page, page_size: q.page_size };
-      },
+      { schema: { tags, summary: 'Cases the user may read (own agency, or referred to it), newest first; names only with the identity permission', querystring: listQuery, response: { 200: z.any() } } },
+      async (req) => listCases(req.principal, req.actor(), req.query, null),
+    );
+    // A POST, so that a searched name is never in an address (request logs, proxies, history).
+    api.post(
+      '/api/v1/protection/cases/search',
+      { schema: { tags, summary: 'Find cases by exact given or family name (blind index), among cases whose identity the user may read', body: listQuery.extend({ name: z.string().trim().min(1).max(200) }), response: { 200: z.any() } } },
+      async (req) => listCases(req.principal, req.actor(), req.body, req.body.name),
     );
 
     api.get('/api/v1/protection/cases/:id', { schema: { tags, summary: 'One case, with only the fields the user may read (audited)', params: z.object({ id: z.uuid() }), response: { 200: z.any() } } }, async (req) => {

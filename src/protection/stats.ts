@@ -8,7 +8,7 @@ import type { Queryable } from '../platform/db/database.ts';
 import { AGE_BAND_SQL } from './cases.ts';
 import { suppressTable } from './suppress.ts';
 
-export const DIMENSIONS = ['province', 'fmp', 'nationality', 'sex', 'age_band', 'exploitation', 'status'] as const;
+export const DIMENSIONS = ['province', 'fmp', 'nationality', 'sex', 'age_band', 'exploitation', 'status', 'month', 'referral_outcome'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 export const K_INTERNAL = 5;
 export const K_PUBLISHED = 11;
@@ -21,6 +21,9 @@ const EXPR: Record<Dimension, string> = {
   age_band: AGE_BAND_SQL('c.age'),
   exploitation: 'x.e',
   status: 'c.status',
+  // the month of screening (period), and the outcome of the case's latest referral
+  month: "to_char(c.screened_on, 'YYYY-MM')",
+  referral_outcome: "coalesce((SELECT r.status FROM protection_referrals r WHERE r.case_id = c.id ORDER BY r.created_at DESC, r.id LIMIT 1), 'none')",
 };
 
 export interface StatsQuery {
@@ -103,6 +106,8 @@ const EXPORT_COLUMN: Record<Dimension, string> = {
   age_band: 'age_group',
   exploitation: 'type_of_exploitation',
   status: 'identification_status',
+  month: 'reference_month',
+  referral_outcome: 'referral_outcome',
 };
 const STATUS_HTCDS: Record<string, string> = { possible: 'possible_victim', presumed: 'presumed_victim', confirmed: 'confirmed_victim', not_victim: 'not_a_victim' };
 

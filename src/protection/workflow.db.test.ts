@@ -172,6 +172,13 @@ test('data-subject report: who saw what of this record, when — for the focal p
   assert.equal((await t.as(u.cw!)('GET', `/api/v1/protection/cases/${caseId}/access-report`)).statusCode, 404);
   const list = await t.as(u.cw!)('GET', '/api/v1/protection/cases');
   assert.ok(list.json().items.some((c: any) => c.id === caseId && c.given_name === NAME));
+  const found = await t.as(u.cw!)('POST', '/api/v1/protection/cases/search', { name: ' mariamTESTname ' });
+  assert.equal(found.json().items.length, 2); // the adult and the child screened with the same name
+  assert.ok(found.json().items.some((c: any) => c.id === caseId) && found.json().items.every((c: any) => c.given_name === NAME));
+  assert.deepEqual((await t.as(u.cw!)('POST', '/api/v1/protection/cases/search', { name: 'Nobody' })).json().items, []);
+  // the recipient agency (a referral carried the identity) may not search by name among cases it does not own
+  assert.deepEqual((await t.as(u.recipient!)('POST', '/api/v1/protection/cases/search', { name: NAME })).json().items, []);
+  assert.equal((await t.as(u.focal!)('POST', '/api/v1/protection/cases/search', { name: NAME })).statusCode, 403);
   const r = await t.as(u.focal!)('GET', `/api/v1/protection/cases/${caseId}/access-report`);
   assert.equal(r.statusCode, 200);
   const entries = r.json().entries;

@@ -1,6 +1,6 @@
 // Protection API hooks and the codes the pages show.
 import { useQuery } from '@tanstack/react-query';
-import { get } from '../../app/api.ts';
+import { get, post } from '../../app/api.ts';
 import type { SessionUser } from '../../app/types.ts';
 
 export const SEXES = ['male', 'female', 'other', 'unknown'] as const;
@@ -11,7 +11,7 @@ export const PILLARS = ['identification', 'support', 'inclusion', 'justice'] as 
 export const FIELD_GROUPS = ['identity', 'exploitation_detail', 'perpetrator'] as const;
 export const OUTCOMES = ['no_concern', 'possible_victim', 'urgent'] as const;
 export const URGENT_REASONS = ['child', 'medical', 'safety'] as const;
-export const DIMENSIONS = ['province', 'fmp', 'nationality', 'sex', 'age_band', 'exploitation', 'status'] as const;
+export const DIMENSIONS = ['province', 'fmp', 'nationality', 'sex', 'age_band', 'exploitation', 'status', 'month', 'referral_outcome'] as const;
 export const CLOSURE_REASONS = ['services_completed', 'not_victim', 'transferred_out', 'returned', 'lost_contact', 'declined_assistance', 'deceased', 'other'] as const;
 
 export interface CaseRow {
@@ -53,7 +53,12 @@ export const protectionKeys = {
   indicators: ['protection', 'indicators'] as const,
 };
 
-export const useCases = (q: Record<string, string>) => useQuery({ queryKey: protectionKeys.cases(q), queryFn: ({ signal }) => get<{ items: CaseRow[] }>('/api/v1/protection/cases', q, signal) });
+/** The case list; with a name, a search by POST (a name never goes into an address). */
+export const useCases = ({ name, ...q }: Record<string, string>) =>
+  useQuery({
+    queryKey: protectionKeys.cases({ name: name ?? '', ...q }),
+    queryFn: ({ signal }) => (name ? post<{ items: CaseRow[] }>('/api/v1/protection/cases/search', { name, ...Object.fromEntries(Object.entries(q).filter(([, v]) => v)) }) : get<{ items: CaseRow[] }>('/api/v1/protection/cases', q, signal)),
+  });
 export const useCase = (id: string) => useQuery({ queryKey: protectionKeys.case(id), queryFn: ({ signal }) => get<any>(`/api/v1/protection/cases/${id}`, undefined, signal), retry: false });
 export const useIndicators = () => useQuery({ queryKey: protectionKeys.indicators, queryFn: ({ signal }) => get<{ indicators: Indicator[] }>('/api/v1/protection/indicators', undefined, signal), staleTime: 60 * 60_000 });
 

@@ -27,7 +27,7 @@ export default function Stats() {
   const [to, setTo] = useState<string | null>(null);
   const query = { by: by.join(','), k, from: from ?? '', to: to ?? '' };
   const q = useQuery({ queryKey: protectionKeys.stats(query), queryFn: ({ signal }) => get<Table>('/api/v1/protection/stats', query, signal), enabled: by.length > 0 });
-  const label = (d: string, v: string) => (d === 'sex' ? t(`protection.sex.${v}`) : d === 'status' ? t(`protection.status.${v}`) : d === 'exploitation' ? tOr(`protection.exploitation.${v}`, v) : v === 'unknown' ? t('protection.unknown') : v);
+  const label = (d: string, v: string) => (d === 'sex' ? t(`protection.sex.${v}`) : d === 'status' ? t(`protection.status.${v}`) : d === 'referral_outcome' ? t(`protection.referralStatus.${v}`) : d === 'exploitation' ? tOr(`protection.exploitation.${v}`, v) : v === 'unknown' ? t('protection.unknown') : v);
   const count = (n: number | null) => (n === null ? <span title={t('protection.stats.suppressedTitle', { k })} aria-label={t('protection.stats.suppressed')}>—</span> : formatNumber(n, locale));
   return (
     <section className="page">
