@@ -133,10 +133,11 @@ export function DateInput({ label, value, onChange, error, required, id: givenId
   const shownError = error || ownError;
 
   let hint: string;
+  // The ISO date inside the Persian hint is a bidi isolate, so that it is not drawn reversed.
   if (parsed.iso) {
     hint =
       locale === 'fa'
-        ? intl.formatMessage({ id: 'date.hintGregorian' }, { date: new Intl.DateTimeFormat('fa-IR-u-ca-gregory', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(parsed.iso + 'T00:00:00Z')), iso: parsed.iso })
+        ? intl.formatMessage({ id: 'date.hintGregorian' }, { date: new Intl.DateTimeFormat('fa-IR-u-ca-gregory', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(parsed.iso + 'T00:00:00Z')), iso: '\u2068' + parsed.iso + '\u2069' })
         : intl.formatMessage({ id: 'date.hintJalali' }, { date: formatJalali(parsed.iso, { style: 'long', lang: 'en' }) });
   } else {
     hint = intl.formatMessage({ id: locale === 'fa' ? 'date.formatFa' : 'date.formatEn' });
