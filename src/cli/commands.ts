@@ -52,11 +52,11 @@ async function askPassword(prompt: string): Promise<string> {
 
 export const commands: Record<string, Command> = {
   import: {
-    usage: '  import flows FILE [--mapping NAME|FILE.json] [--dry-run]\n                             import FMR records (CSV/XLSX, Marz format or a mapped Kobo/ODK export)\n  import training-participants FILE --training CODE [--title "…"] [--dry-run]\n                             import an attendance sheet into a training (created when missing)\n  import mobility FILE [--dry-run]\n                             import internal mobility figures (origin–destination per round)',
+    usage: '  import flows FILE [--mapping NAME|FILE.json] [--dry-run] [--skip-invalid] [--lang fa]\n                             import FMR records (CSV/XLSX, Marz format or its exports, or a mapped Kobo/ODK export);\n                             --skip-invalid imports the valid rows, writes the others to FILE.errors.csv\n  import training-participants FILE --training CODE [--title "…"] [--dry-run]\n                             import an attendance sheet into a training (created when missing)\n  import mobility FILE [--dry-run]\n                             import internal mobility figures (origin–destination per round)',
     run: (args, config) => args[0] === 'protection-cases' ? importProtectionCommand(args, config, withDatabase) : (args[0] === 'training-participants' ? trainingImportCommand(args, config, withDatabase) : args[0] === 'mobility' ? mobilityImportCommand(args, config, withDatabase) : importCommand(args, config, withDatabase)),
   },
   export: {
-    usage: '  export flows FILE.csv|.xlsx [--from D] [--to D] [--fmp CODE] [--daily] [--hxl] [--lang fa]\n                             export FMR records or daily aggregates',
+    usage: '  export flows FILE.csv|.xlsx [--from D] [--to D] [--fmp CODE] [--daily] [--hxl] [--lang fa] [--labels]\n                             export FMR records or daily aggregates (--labels: value labels instead of codes)',
     run: (args, config) => exportCommand(args, config, auditedExport(withDatabase, args)),
   },
   flows: {
