@@ -42,6 +42,15 @@ test('an attendance sheet imported in the web app is counted on the Persian prov
   assert.equal(await rows.count(), 4);
   assert.match(await page.getByTestId('participants-table').innerText(), /زهرا کریمی/, 'Arabic letters were stored as Persian');
   assert.equal(await page.getByTestId('training-participants').innerText(), '۴');
+  // Running it: a session with attendance, and an evaluation form.
+  await page.getByLabel('عنوان جلسه').fill('افتتاحیه');
+  await page.getByRole('button', { name: 'افزودن جلسه' }).click();
+  await page.getByText('افتتاحیه').waitFor();
+  await page.getByLabel('علی رضایی').check();
+  await page.getByRole('button', { name: 'ذخیرهٔ حضور' }).click();
+  await page.getByText('۱ نفر حاضر').waitFor();
+  await page.getByRole('button', { name: 'افزودن ارزشیابی' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="training-evaluations"]')?.textContent === '۱');
 
   // The province profile counts them exactly, in Persian digits; its PDF is there.
   await page.goto(`${server.url}/provinces/IR-11`);

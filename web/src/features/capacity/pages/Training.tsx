@@ -11,6 +11,7 @@ import { QueryView } from '../../../components/States.tsx';
 import { Cards } from '../../provinces/components.tsx';
 import { useParticipants, useTraining } from '../api.ts';
 import { ImportSheet } from './ImportSheet.tsx';
+import { TrainingManage } from './TrainingManage.tsx';
 import '../../provinces/provinces.css';
 
 export default function Training() {
@@ -49,7 +50,7 @@ export default function Training() {
                 [t('capacity.training.pre'), tr.stats.scores.pre_average],
                 [t('capacity.training.post'), tr.stats.scores.post_average],
                 [t('capacity.training.gain'), tr.stats.scores.gain_average],
-                [t('capacity.training.evaluations'), tr.stats.evaluations.forms],
+                [t('capacity.training.evaluations'), tr.stats.evaluations.forms, 'training-evaluations'],
               ]}
             />
             {tr.sessions.length > 0 && (
@@ -115,6 +116,7 @@ export default function Training() {
                 <h2>{t('capacity.import.title')}</h2>
                 <p className="muted">{t('capacity.import.hint')}</p>
                 <ImportSheet code={code} />
+                <TrainingManage training={tr} participants={people.data ?? []} />
               </>
             )}
           </>
