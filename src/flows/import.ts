@@ -4,10 +4,11 @@
 // for a dry run) it is rolled back, so a file is written whole or not at all. Records already
 // stored with the same content are counted as present, so importing a file twice adds nothing.
 //
-// Speed (issue 5): the CSV is read a chunk at a time (readCsvBatches) and validated without a
-// per-row async step; each batch is inserted first (ON CONFLICT DO NOTHING) and only the ids it
-// did not insert are looked up, and while the database writes one batch the next one is read
-// and validated (at most one batch in flight, so memory stays flat).
+// Speed (issues 5 and 9): the CSV is read a chunk at a time (readCsvBatches) and validated
+// without a per-row async step; each batch streams into a staging table with COPY and reaches
+// fmr_records (and, through its statement triggers, the summaries) in one set-based statement,
+// which reports only the rows it did not insert; while the database writes one batch the next
+// one is read and validated (at most one batch in flight, so memory stays flat).
 import { createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
@@ -21,10 +22,11 @@ import { readCsvBatches, readXlsx, ReadError, tooLongOrNul, checkXlsxExpansion, 
 import { applyMapping, mappingValidateOptions, missingColumns, type Mapping } from './mapping.ts';
 import { validateFmrRow, IMPORT_MESSAGES as M, type ValidateOptions } from './validate.ts';
 import { CORE_FIELDS, columnRenamer, unneutraliseCell, type FmrRecord } from './format.ts';
-import { loadFmps, insertParams, insertPrepared, findRecords, differences } from './store.ts';
+import { loadFmps, CREATE_STAGE_SQL, stageLines, insertStaged } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
-export const BATCH = 10_000;
+// Bigger batches let the summary triggers fold more rows into each summary row they update.
+export const BATCH = 50_000;
 const KEEP_PROBLEMS = 1000;
 /** Values in problems are cut to this many characters (reports stay small whatever the cells). */
 export const PROBLEM_VALUE_CHARS = 200;
@@ -130,41 +132,24 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     type Item = { record: FmrRecord; province: string; row: number };
     let batch: Item[] = [];
 
-    // Writes one batch: inserts the rows whose id is new (first occurrence in the batch), then
-    // classifies, in file order, every row that was not inserted — duplicate within the file,
-    // already present with the same content, or an id taken by a different record.
-    const prepare = (items: Item[]) => {
-      const first = new Map<string, Item>();
-      const candidates: Item[] = [];
-      for (const b of items) {
-        if (!first.has(b.record.id)) {
-          first.set(b.record.id, b);
-          candidates.push(b);
-        }
-      }
-      return { items, first, candidates, params: insertParams(candidates, { submittedBy: o.principal?.id ?? null, source: 'import', importId }) };
-    };
-    const write = async ({ items, first, candidates, params }: ReturnType<typeof prepare>) => {
+    // Writes one batch: its rows are COPY'd into the staging table and the new ones moved into
+    // fmr_records by one statement, which names the rows it did not insert — repeated in the
+    // file, already present with the same content, or an id taken by a different record.
+    await client.query(CREATE_STAGE_SQL);
+    const meta = { submittedBy: o.principal?.id ?? null, source: 'import' as const, importId };
+    const prepare = (items: Item[]) => ({ items, lines: stageLines(items) });
+    const write = async ({ items, lines }: ReturnType<typeof prepare>) => {
       // Rows are written even after a problem (the transaction is then rolled back), so that
       // duplicates further down the file are still found.
-      const inserted = new Set(await insertPrepared(client, params));
-      report.added += inserted.size;
-      const missing = candidates.filter((b) => !inserted.has(b.record.id)).map((b) => b.record.id);
-      const existing = missing.length ? await findRecords(client, missing) : new Map();
+      const notInserted = await insertStaged(client, lines, meta);
       for (const b of items) {
-        const id = b.record.id;
-        if (inserted.has(id)) {
-          if (first.get(id) !== b) {
-            problem({ row: b.row, column: 'id', value: id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
-          } else days.set(`${b.record.fmp}|${b.record.date}`, { fmp: b.record.fmp, day: b.record.date });
-          continue;
-        }
-        const old = existing.get(id);
-        if (!old || old.import_id === importId) {
-          problem({ row: b.row, column: 'id', value: id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
-        } else if (Object.keys(differences(old, b.record)).length) {
-          problem({ row: b.row, column: 'id', value: id, code: 'id_conflict', ...msg(M.idConflict()) });
-        } else report.present++;
+        const outcome = notInserted.get(b.row);
+        if (!outcome) {
+          report.added++;
+          days.set(`${b.record.fmp}|${b.record.date}`, { fmp: b.record.fmp, day: b.record.date });
+        } else if (outcome === 'present') report.present++;
+        else if (outcome === 'conflict') problem({ row: b.row, column: 'id', value: b.record.id, code: 'id_conflict', ...msg(M.idConflict()) });
+        else problem({ row: b.row, column: 'id', value: b.record.id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
       }
       o.onProgress?.({ bytes, totalBytes, rows: report.rows });
     };

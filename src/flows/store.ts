@@ -1,6 +1,9 @@
 // SQL for flow records: bulk insert through arrays (one statement per batch, so the summary
-// triggers run once per batch), lookups and the FMP registry validation needs.
+// triggers run once per batch) for submissions, through a COPY'd staging table for imports;
+// lookups and the FMP registry validation needs.
+import type pg from 'pg';
 import type { Queryable } from '../platform/db/database.ts';
+import { copyIn, copyText } from '../platform/db/copy.ts';
 import type { FmrRecord } from './format.ts';
 import { makeFmpRegistry, type FmpRegistry } from './validate.ts';
 
@@ -111,6 +114,63 @@ const INSERT_SQL = `INSERT INTO fmr_records (${RECORD_COLUMNS.map(([name]) => na
             $${N_COLUMNS + 1}, $${N_COLUMNS + 2}::uuid, $${N_COLUMNS + 3}, $${N_COLUMNS + 4}::bigint
        FROM unnest(${RECORD_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS t(${RECORD_COLUMNS.map((_, i) => `c${i}`).join(', ')})
      ON CONFLICT (id) DO NOTHING RETURNING id`;
+
+// ---- imports (issue 9): rows stream into a staging table with COPY and reach fmr_records in one
+// set-based statement per batch (so the summary triggers run once per batch, over all its rows).
+
+/** The staging table of an import: the file's row number, then the record's columns. Dropped at the transaction's end. */
+export const CREATE_STAGE_SQL = `CREATE TEMP TABLE fmr_import_stage (row_no integer NOT NULL, ${RECORD_COLUMNS.map(([name, type]) => `${name} ${name === 'reasons' ? 'text[]' : type}`).join(', ')}) ON COMMIT DROP`;
+
+/** A batch as COPY text-format lines for fmr_import_stage. */
+export function stageLines(records: { record: FmrRecord; province: string; row: number }[]): string {
+  let out = '';
+  for (const { record: r, province, row } of records) {
+    const reasons = '{' + r.reasons.map(quoted).join(',') + '}';
+    out +=
+      [
+        row, r.id, r.fmp, province, r.date, r.time, r.direction, r.nationality, r.men, r.women, r.boys, r.girls, r.deported, r.transport,
+        reasons, r.origin_country, r.origin_admin1, r.destination_country, r.destination_admin1, r.uasc, r.pregnant_lactating,
+        r.elderly, r.disabled, r.medical, r.enumerator, r.note,
+      ]
+        .map(copyText)
+        .join('\t') + '\n';
+  }
+  return out;
+}
+
+/** What happened to a staged row that was not inserted. */
+export type StagedOutcome = 'repeat' | 'present' | 'conflict';
+
+const RECORD_NAMES = RECORD_COLUMNS.map(([name]) => name);
+// Compared as a correction would be (differences()): the fields a record is made of.
+const CONTENT = RECORD_NAMES.filter((n) => n !== 'id' && n !== 'province_code');
+const INSERT_STAGED_SQL = `WITH ins AS (
+    INSERT INTO fmr_records (${RECORD_NAMES.join(', ')}, status, submitted_by, source, import_id)
+    SELECT DISTINCT ON (id) ${RECORD_NAMES.join(', ')}, $1, $2::uuid, $3, $4::bigint FROM fmr_import_stage ORDER BY id, row_no
+    ON CONFLICT (id) DO NOTHING RETURNING id),
+  s AS (
+    SELECT st.*, ins.id IS NOT NULL AS inserted, st.row_no = min(st.row_no) OVER (PARTITION BY st.id) AS first
+      FROM fmr_import_stage st LEFT JOIN ins ON ins.id = st.id)
+  SELECT row_no,
+         CASE WHEN NOT first THEN 'repeat'
+              ELSE coalesce((SELECT CASE WHEN r.import_id = $4 THEN 'repeat'
+                                         WHEN (${CONTENT.map((c) => `r.${c}`).join(', ')}) IS DISTINCT FROM (${CONTENT.map((c) => `s.${c}`).join(', ')}) THEN 'conflict'
+                                         ELSE 'present' END
+                               FROM fmr_records r WHERE r.id = s.id), 'repeat') END AS outcome
+    FROM s WHERE NOT (inserted AND first)`;
+
+/**
+ * Stages a batch (stageLines) and inserts the rows whose id is new; returns, by row number, the
+ * rows it did not insert and why: repeated in the file (here or in an earlier batch of the same
+ * import, or sent at the same moment by someone else), already present with the same content, or
+ * an id taken by a different record.
+ */
+export async function insertStaged(client: pg.PoolClient, lines: string, meta: InsertMeta): Promise<Map<number, StagedOutcome>> {
+  await client.query('TRUNCATE fmr_import_stage');
+  await copyIn(client, 'COPY fmr_import_stage FROM STDIN', [lines]);
+  const { rows } = await client.query<{ row_no: number; outcome: StagedOutcome }>(INSERT_STAGED_SQL, [meta.status ?? 'received', meta.submittedBy, meta.source, meta.importId ?? null]);
+  return new Map(rows.map((r) => [r.row_no, r.outcome]));
+}
 
 /** A PostgreSQL array literal element: NULL, a bare number, or a quoted string. */
 const quoted = (v: string) => (v.includes('"') || v.includes('\\') ? '"' + v.replace(/[\\"]/g, '\\$&') + '"' : '"' + v + '"');

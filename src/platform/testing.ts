@@ -69,6 +69,20 @@ function reapOrphanClusters(bin: Awaited<ReturnType<typeof embeddedBinaries>>) {
   }
 }
 
+/**
+ * What a migrated, seeded template depends on: the migrations and the seed data (built-in roles,
+ * places, survey questions, shipped frameworks), so that a change to either makes a new one.
+ */
+function templateHash(): string {
+  const h = createHash('sha256').update(listMigrations().map((m) => m.checksum).join());
+  const root = new URL('../', import.meta.url);
+  const files = ['platform/auth/permissions.ts', 'platform/seed.ts', 'places/seed.ts', 'flows/fms-questions.json', 'governance/store.ts'];
+  for (const f of files) h.update(readFileSync(new URL(f, root)));
+  const frameworks = new URL('governance/frameworks/', root);
+  for (const f of readdirSync(frameworks).sort()) h.update(readFileSync(new URL(f, frameworks)));
+  return h.digest('hex').slice(0, 10);
+}
+
 function withDatabaseName(config: pg.ClientConfig, database: string): pg.ClientConfig {
   if (!config.connectionString) return { ...config, database };
   const url = new URL(config.connectionString);
@@ -89,7 +103,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>) {
 export async function testDatabase(): Promise<Database> {
   const base = await cluster();
   template ??= (async () => {
-    const hash = createHash('sha256').update(listMigrations().map((m) => m.checksum).join()).digest('hex').slice(0, 10);
+    const hash = templateHash();
     const name = `marz_tpl_${hash}`;
     // One process makes the template; others wait for its lock instead of racing.
     await admin(async (c) => {

@@ -73,7 +73,8 @@ function newPool(config: pg.PoolConfig): pg.Pool {
 
 /** A PostgreSQL server by URL (DATABASE_URL) or connection settings. */
 export function connectServer(target: string | pg.ClientConfig, max = 10, engine: Engine = 'postgresql'): Database {
-  const config = typeof target === 'string' ? { connectionString: target } : target;
+  // A pool's options keep the password as a hidden property, which spreading would drop.
+  const config = typeof target === 'string' ? { connectionString: target } : { ...target, password: target.password };
   return new Database(newPool({ ...config, max }), engine);
 }
 
@@ -111,13 +112,11 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Database> {
   }
   const pool = newPool({ ...config, application_name: appName, max: o.max ?? 10 });
   let watchdog: NodeJS.Timeout | null = null;
+  let checking: Promise<void> | null = null;
   if (o.serve) {
     // A PostgreSQL that dies under the server (killed, out of memory) is started again; pool
     // connections to the old one fail once and are replaced on next use.
-    let checking = false;
-    watchdog = setInterval(async () => {
-      if (checking) return;
-      checking = true;
+    const check = async () => {
       try {
         if (!(await lease.alive())) {
           (o.log ?? console.error)(`Embedded PostgreSQL in ${o.dataDir} stopped unexpectedly; restarting it.`);
@@ -125,14 +124,16 @@ export async function openEmbedded(o: EmbeddedOptions): Promise<Database> {
         }
       } catch (e) {
         (o.log ?? console.error)(`Embedded PostgreSQL could not be restarted: ${(e as Error).message}`);
-      } finally {
-        checking = false;
       }
+    };
+    watchdog = setInterval(() => {
+      checking ??= check().finally(() => (checking = null));
     }, 1000);
     watchdog.unref();
   }
   return new Database(pool, 'embedded', async () => {
     if (watchdog) clearInterval(watchdog);
+    await checking; // a restart under way finishes first, so that its lease is the one released
     await lease.release();
   });
 }
