@@ -90,7 +90,8 @@ export default function Entry() {
     setSendingNow(true);
     try {
       const r = await flush(user.id);
-      if (r.error) setMessage({ kind: 'info', text: t('flows.entry.savedOffline') });
+      // Offline it is no news; online, the reason it did not go is shown (a server error, an expired sign-in…).
+      if (r.error) setMessage({ kind: 'info', text: navigator.onLine ? t('collect.queue.notSent', { error: r.error }) : t('flows.entry.savedOffline') });
       else if (r.invalid) setMessage({ kind: 'error', text: t('flows.entry.someInvalid', { count: r.invalid }) });
       else if (r.sent) setMessage({ kind: 'success', text: t('flows.entry.sent', { count: r.sent }) });
     } finally {

@@ -122,7 +122,8 @@ export default function Survey() {
     setSendingNow(true);
     try {
       const [r] = await Promise.all([fmsQueue.flush(user.id), nonresponseQueue.flush(user.id)]);
-      if (r.error) setMessage({ kind: 'info', text: t('flows.survey.savedOffline') });
+      // Offline it is no news; online, the reason it did not go is shown (a server error, an expired sign-in…).
+      if (r.error) setMessage({ kind: 'info', text: navigator.onLine ? t('collect.queue.notSent', { error: r.error }) : t('flows.survey.savedOffline') });
       else if (r.invalid) setMessage({ kind: 'error', text: t('flows.survey.someInvalid', { count: r.invalid }) });
       else if (r.sent) setMessage({ kind: 'success', text: t('flows.survey.sent', { count: r.sent }) });
     } finally {
@@ -426,6 +427,9 @@ export default function Survey() {
                 <strong>{fmpName(e.record.fmp)}</strong> · {formatDate(e.record.date, locale)} · {t(`flows.survey.sexes.${e.record.sex}`)}, {formatNumber(e.record.age, locale)} · {countryLabel(e.record.nationality, locale)}
                 {e.problems ? (
                   <>
+                    <p className="field-error" data-testid="fms-refused">
+                      {t('collect.queue.refusedOne')}
+                    </p>
                     <ul className="flows-problems">
                       {e.problems.map((p, i) => (
                         <li key={i}>{locale === 'fa' ? p.message_fa : p.message_en}</li>
@@ -441,7 +445,10 @@ export default function Survey() {
                     </div>
                   </>
                 ) : (
-                  e.lastError && <p className="muted small">{e.lastError}</p>
+                  <p className="muted small">
+                    {t('collect.queue.waitingOne')}
+                    {e.lastError && <> · {e.lastError}</>}
+                  </p>
                 )}
               </li>
             ))}
