@@ -23,6 +23,8 @@ export interface Listener {
   team: string | null;
   full: boolean;
   send(e: HubEvent): void;
+  /** Ends the connection (server shutdown). */
+  end?(): void;
 }
 
 const TICK_MS = 250;
@@ -58,10 +60,18 @@ export class ExerciseHub {
     return this.listeners.size;
   }
 
+  /** Stops the loop and ends every open stream (their clients reconnect to another server). */
   async stop() {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    for (const l of this.listeners) {
+      try {
+        l.end?.();
+      } catch {
+        /* already gone */
+      }
+    }
     this.listeners.clear();
   }
 

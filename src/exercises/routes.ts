@@ -89,7 +89,8 @@ export const exercisesCapability: Capability = {
   async routes(api: Api, { db }) {
     const hub = new ExerciseHub(db);
     api.addHook('onReady', async () => hub.wake());
-    api.addHook('onClose', async () => hub.stop());
+    // Open event streams would hold a shutdown until their clients leave: end them first.
+    api.addHook('preClose', async () => hub.stop());
     const access = (req: { principal: any }, code: string) => exerciseAccess(db, req.principal, code);
 
     api.get(P, { schema: { tags, summary: 'Simulation exercises the caller may see', response: { 200: any } } }, async (req) => {
@@ -353,6 +354,7 @@ export const exercisesCapability: Capability = {
           if (e.kind === 'delivered' && !a.seesMsel) write('inject', marked({ inject: e.inject, at: e.at }));
           else write(e.kind, marked(a.seesMsel ? { ...e, inject: e.inject } : { kind: e.kind, at: e.at, scenario_at: e.scenario_at, state: e.details?.state }));
         },
+        end: () => res.end(),
       });
       const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
       ping.unref?.();

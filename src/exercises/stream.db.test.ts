@@ -89,7 +89,7 @@ test('server-sent events: each player gets only their team\'s injects, live; the
   assert.deepEqual(sc.events.filter((e) => e.event === 'delivered').map((e) => e.data.inject.number).sort(), ['1', '2']);
 });
 
-test('two Marz servers on one database: the clock is started on one, a player connected to the other gets the inject once', async () => {
+test('two Marz servers on one database: the clock is started on one, a player connected to the other gets the inject once', { timeout: 60_000 }, async () => {
   const other = await testApp(db); // its own hub, as another process would have; they share only the database
   await other.app.listen({ port: 0, host: '127.0.0.1' });
   const otherBase = `http://127.0.0.1:${(other.app.server.address() as any).port}`;
@@ -113,6 +113,14 @@ test('two Marz servers on one database: the clock is started on one, a player co
     assert.deepEqual(s.events.filter((e) => e.event === 'inject').map((e) => e.data.inject.number), ['1']);
     const n = await db.one("SELECT count(*) AS n FROM exercise_events v JOIN exercises e ON e.id = v.exercise_id WHERE e.code = 'SSE-2' AND v.kind = 'delivered'");
     assert.equal(Number(n.n), 1);
+    // Shutting a server down ends its open streams instead of waiting for the clients to leave.
+    base = otherBase;
+    const open = await collect(p.cookie, '/api/v1/exercises/SSE-2/stream', () => false, 600_000); // longer than the test may run
+    base = saved;
+    await new Promise((r) => setTimeout(r, 300));
+    await other.app.close(); // would wait for the client (and time the test out) if the stream were left open
+    await open.done;
+    assert.equal(open.events[0]!.event, 'hello');
   } finally {
     await other.app.close();
   }
