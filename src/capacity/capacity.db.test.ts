@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -180,4 +180,11 @@ test(`[${TEST_ENGINE}] API: participants are scoped by province and agency, read
   assert.equal((await t.as(officerTehran)('GET', `/api/v1/capacity/trainings/WS-1/participants/${maryam.id}/certificate.html`)).statusCode, 404);
   const en = certificateHtml({ participant: { name: 'A', agency_en: 'Ministry of Interior', agency_fa: 'وزارت کشور', position: '', sessions_attended: 2 }, training: { code: 'X', title_en: 'T', title_fa: '', starts_on: '2026-01-10', ends_on: null, place: '', facilitators: [], gcm_objectives: [] }, certificate_no: 'X-1', issued_on: '2026-01-10' }, 'en');
   assert.match(en, /10 January 2026/);
+  if (existsSync(process.env.MARZ_CHROMIUM ?? '/usr/bin/chromium')) {
+    for (const lang of ['fa', 'en']) {
+      const pdf = await t.as(officerTehran)('GET', `/api/v1/capacity/trainings/WS-1/participants/${ali.id}/certificate.pdf?lang=${lang}`);
+      assert.equal(pdf.statusCode, 200, pdf.body.slice(0, 200));
+      assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+    }
+  }
 });
