@@ -73,7 +73,8 @@ export function registerReportRoutes(api: Api, db: Database, access: (req: any, 
   const locale = (req: any): Locale => req.query.lang ?? req.locale;
 
   api.get(`${P}/:code/report`, { schema: { tags, summary: 'The after-action report (draft or validated)', params: codeParam, response: { 200: z.any() } } }, async (req) => {
-    const { rep } = await reportReader(req);
+    const { a, rep } = await reportReader(req);
+    await db.tx((c) => audit(c, req.actor(), 'exercise.report.read', 'exercise', a.ex.code, { format: 'json' }));
     return { mark, ...rep };
   });
 
