@@ -165,3 +165,22 @@ test(`[${TEST_ENGINE}] a NUL byte and an oversized cell are row problems naming 
   assert.equal(partial.ok, true);
   assert.deepEqual({ added: partial.added, refused: partial.refused }, { added: 1, refused: 2 });
 });
+
+test(`[${TEST_ENGINE}] --skip-invalid on an XLSX file writes its refused rows as CSV`, async () => {
+  const ExcelJS = (await import('exceljs')).default;
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('FMR');
+  ws.addRow(['id', 'fmp', 'date', 'direction', 'nationality', 'men', 'women', 'boys', 'girls', 'deported']);
+  ws.addRow(['9c1c0d2e-0000-4000-8000-000000000001', 'milak', '2025-06-01', 'in', 'AFG', 1, 0, 0, 0, 'no']);
+  ws.addRow(['9c1c0d2e-0000-4000-8000-000000000002', 'milak', '2025-06-01', 'in', 'Atlantis', 1, 0, 0, 0, 'no']);
+  const path = join(dir, 'field.xlsx');
+  await wb.xlsx.writeFile(path);
+  const refused = new RefusedRows();
+  const r = await run(db, path, { skipInvalid: true, onProblem: refused.add });
+  assert.deepEqual({ ok: r.ok, added: r.added, refused: r.refused }, { ok: true, added: 1, refused: 1 });
+  const out = join(dir, 'field.xlsx.errors.csv');
+  assert.equal((await writeRefusedRows(path, refused, 'en', createWriteStream(out))).rows, 1);
+  const lines = readFileSync(out, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1]!, /^9c1c0d2e-0000-4000-8000-000000000002,milak,2025-06-01,in,Atlantis,1,0,0,0,no,.*ISO 3166-1/);
+});
