@@ -116,3 +116,20 @@ test('server error messages of flows (locales/fa.json) carry no ISO dates and no
     assertPersian(text, k);
   }
 });
+
+test('the flows web interface in Persian (locales/fa.json) names no field key and writes no ISO date', () => {
+  const fa = JSON.parse(readFileSync(new URL('../../web/src/features/flows/locales/fa.json', import.meta.url), 'utf8'));
+  const strings: [string, string][] = [];
+  const walk = (node: unknown, path: string) => {
+    if (typeof node === 'string') strings.push([path, node]);
+    else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(fa, '');
+  assert.ok(strings.length > 300);
+  for (const [path, text] of strings) {
+    // Placeholders ({name}) and ICU plural syntax are not words the user reads.
+    const shown = text.replace(/\{[a-z_]+, plural,.*\}$/s, '').replace(/\{[a-zA-Z_]+\}/g, '');
+    assert.doesNotMatch(shown, FIELD_KEY, `${path}: a field key in «${text}»`);
+    assert.doesNotMatch(shown, /\d{4}-\d{2}-\d{2}/, `${path}: an ISO date in «${text}»`);
+  }
+});
