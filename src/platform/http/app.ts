@@ -101,6 +101,13 @@ export async function buildApp(ctx: AppContext, capabilities: Capability[], opts
     // A hop count or the proxies' addresses (config.ts): never every sender.
     trustProxy: ctx.config.trustProxy === false ? false : (ctx.config.trustProxy as any),
     bodyLimit: 5 * 1024 * 1024,
+    // Errors before routing (an address that is not valid percent-encoding, a bad Content-Type)
+    // answer in Marz's format too.
+    frameworkErrors: (err: any, req: any, reply: any) => {
+      const locale = pickLocale(req.headers['x-marz-locale'] as string) ?? pickLocale(req.headers['accept-language']) ?? 'en';
+      const code = err?.code === 'FST_ERR_BAD_URL' ? 'bad_url' : 'validation';
+      void reply.status(400).send({ error: { code, message: code === 'bad_url' ? t(locale, 'errors.bad_url') : t(locale, 'errors.validation', { details: String(err?.message ?? '') }) } });
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,15 +1,19 @@
 // A seeded, bounded fuzz of every route in /api/openapi.json: values made from each route's
 // own schema, mixed with hostile ones (NUL bytes, lone surrogates, non-characters, invisible-only
 // names, huge and negative numbers, wrong types, long strings, odd path parameters), sent as a
-// signed-in administrator and anonymously. No answer may be a server error (≥ 500).
+// signed-in administrator and anonymously. No answer may be a server error (≥ 500), and no
+// anonymous request to a route that is not public may be told what is wrong with its input.
 // MARZ_FUZZ_CASES sets the cases per route (default 100), MARZ_FUZZ_SEED the seed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { testDatabase, testApp, TEST_ENGINE } from '../testing.ts';
+import { declaredRoutes } from '../auth/scope.ts';
 
 const CASES = Number(process.env.MARZ_FUZZ_CASES ?? 100);
 const SEED = Number(process.env.MARZ_FUZZ_SEED ?? 20261202);
 const PARALLEL = 8;
+// Routes anyone may call (besides those declaring access.public): sign-in, first-run setup, health, the OpenRosa endpoints of field collection (their own device authentication).
+const PUBLIC = [/^POST \/api\/v1\/auth\/sign-in$/, /^(GET|POST) \/api\/v1\/setup$/, /^GET \/api\/v1\/auth\/session$/, /^GET \/api\/health$/, /^\w+ \/api\/collect\//];
 
 // Routes a fuzz cannot sensibly call: long-lived streams, Chromium printing (slow, tested
 // elsewhere), and the calls that would end the fuzzing session itself.
@@ -177,6 +181,12 @@ test(`[${TEST_ENGINE}] fuzzing every route of the OpenAPI document gives no serv
     const statuses = new Map<number, number>();
     // Database refusals the central safety net turned into 400/409: each route's own validation should catch them first.
     const caught = new Map<string, number>();
+    // Anonymous requests to routes that are not public must be told to sign in, not what is wrong with their input.
+    const anonymousNot401 = new Map<string, string>();
+    const publicRoute = (method: string, path: string) => {
+      const key = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+      return PUBLIC.some((r) => r.test(key)) || !!declaredRoutes.get(key)?.public;
+    };
     let routes = 0;
     for (const [path, ops] of Object.entries<Record<string, any>>(doc.paths)) {
       if (SKIP.some((r) => r.test(path))) continue;
@@ -185,7 +195,7 @@ test(`[${TEST_ENGINE}] fuzzing every route of the OpenAPI document gives no serv
         const params: any[] = op.parameters ?? [];
         const bodySchema: Schema | undefined = op.requestBody?.content?.['application/json']?.schema;
         // Requests are generated in order from the seed, then sent a batch at a time.
-        const batch: Parameters<typeof t.app.inject>[0][] = [];
+        const batch: { method: any; url: string; payload?: string; headers: Record<string, string>; remoteAddress: string; anonymous: boolean }[] = [];
         for (let i = 0; i < CASES; i++) {
           let url = path.replace(/\{(\w+)\}/g, (_m: string, name: string) => f.param(params.find((p) => p.name === name && p.in === 'path') ?? {}));
           const query = params
@@ -204,14 +214,20 @@ test(`[${TEST_ENGINE}] fuzzing every route of the OpenAPI document gives no serv
             }
             headers['content-type'] = 'application/json';
           }
-          batch.push({ method: method.toUpperCase() as any, url, payload, headers, remoteAddress: `10.${i % 200}.0.1` });
+          batch.push({ method: method.toUpperCase(), url, payload, headers, remoteAddress: `10.${i % 200}.0.1`, anonymous });
         }
         for (let i = 0; i < batch.length; i += PARALLEL) {
           const part = batch.slice(i, i + PARALLEL);
-          const answers = await Promise.all(part.map((req) => t.app.inject(req)));
+          const answers = await Promise.all(part.map(({ anonymous: _a, ...req }) => t.app.inject(req)));
           answers.forEach((r, j) => {
             sent++;
             statuses.set(r.statusCode, (statuses.get(r.statusCode) ?? 0) + 1);
+            const errorCode = r.statusCode === 400 ? (() => { try { return r.json().error?.code; } catch { return null; } })() : null;
+            // (a path with '..' or an over-long parameter reaches another route, or none: not counted)
+            const otherRoute = /\/\.\.(\/|\?|$)|x{101}/.test(part[j]!.url);
+            if (part[j]!.anonymous && !otherRoute && !publicRoute(method, path) && ['validation', 'bad_text', 'invisible_text', 'number_range'].includes(errorCode)) {
+              anonymousNot401.set(`${method.toUpperCase()} ${path}`, `${errorCode} ${part[j]!.url.slice(0, 100)}`);
+            }
             if (r.statusCode >= 500) failures.push(`${part[j]!.method} ${part[j]!.url} ${String(part[j]!.payload ?? '').slice(0, 200)} → ${r.statusCode} ${r.body.slice(0, 200)}`);
             const code = r.statusCode >= 400 ? (() => { try { return r.json().error?.code; } catch { return null; } })() : null;
             if (code === 'bad_value' || code === 'conflict') caught.set(`${method.toUpperCase()} ${path}`, (caught.get(`${method.toUpperCase()} ${path}`) ?? 0) + 1);
@@ -220,9 +236,11 @@ test(`[${TEST_ENGINE}] fuzzing every route of the OpenAPI document gives no serv
       }
     }
     console.log(`fuzz: ${sent} requests over ${routes} routes (${CASES} each, seed ${SEED}), ${failures.length} server errors; answers ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
+    if (anonymousNot401.size) console.log(`fuzz: anonymous requests told about their input rather than to sign in: ${JSON.stringify(Object.fromEntries(anonymousNot401))}`);
     if (caught.size) console.log(`fuzz: values refused only by the database: ${JSON.stringify(Object.fromEntries(caught))}`);
     assert.ok(routes > 20, 'the document lists the routes');
     assert.deepEqual(failures.slice(0, 30), [], `${failures.length} requests answered ≥ 500`);
+    assert.deepEqual(Object.fromEntries(anonymousNot401), {}, 'anonymous requests with bad input to routes that are not public answer 401');
   } finally {
     await t.app.close();
     await db.close();
