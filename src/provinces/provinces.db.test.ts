@@ -154,6 +154,12 @@ test(`[${TEST_ENGINE}] needs by round with progress, mobility import and OD view
   registerProfileSection({ key: 'broken_section', load: async () => { throw new Error('boom'); } });
 
   const p = (await A('GET', '/api/v1/provinces/IR-11/profile')).json();
+  // Through the API too: the profile's flows are the flows summary of the province and period.
+  const period = `from=${addDays(today, -40)}&to=${addDays(today, -2)}`;
+  const viaApi = (await A('GET', `/api/v1/provinces/IR-11/profile?${period}`)).json();
+  const summaryApi = (await A('GET', `/api/v1/flows/summary?province=IR-11&${period}`)).json();
+  assert.ok(summaryApi.individuals > 0);
+  assert.deepEqual(viaApi.flows, summaryApi);
   assert.equal(p.needs.round, 2);
   assert.deepEqual([p.needs.total, p.needs.open], [2, 2]);
   assert.deepEqual(
