@@ -12,6 +12,8 @@ async function main(): Promise<Partial<ScenarioResult>> {
   switch (spec.scenario) {
     case 'import':
       return (await import('./scenarios/import.ts')).run(spec, log);
+    case 'import-load':
+      return (await import('./scenarios/import-load.ts')).run(spec, log);
     case 'dashboard':
       return (await import('./scenarios/dashboard.ts')).run(spec, log);
     case 'export':

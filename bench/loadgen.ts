@@ -2,6 +2,7 @@
 // as soon as the previous one is answered, for a fixed time. Runs in its own process so that its
 // CPU is not the server's. Spec in MARZ_LOADGEN (JSON); prints its result as JSON on stdout.
 import autocannon from 'autocannon';
+import { existsSync } from 'node:fs';
 import { generateDemoRecords } from '../src/flows/demo.ts';
 
 interface Spec {
@@ -16,6 +17,8 @@ interface Spec {
   batch?: number;
   seed?: number;
   endDate?: string;
+  /** Stop as soon as this file exists (instead of after `seconds`): load for as long as something else runs. */
+  stopFile?: string;
 }
 
 const spec = JSON.parse(process.env.MARZ_LOADGEN ?? '{}') as Spec;
@@ -59,6 +62,16 @@ const cpu0 = process.cpuUsage();
 // sampleInt 100 ms: a run stops at the first sample after `duration`, so at most 0.1 s late.
 const run = autocannon({ url: spec.url, connections: spec.clients, duration: spec.seconds, sampleInt: 100, requests: [request], setupClient });
 run.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+if (spec.stopFile) {
+  const stopFile = spec.stopFile;
+  const poll = setInterval(() => {
+    if (existsSync(stopFile)) {
+      clearInterval(poll);
+      (run as unknown as { stop(): void }).stop(); // autocannon's instance can be stopped early (not in its types)
+    }
+  }, 50);
+  void run.then(() => clearInterval(poll));
+}
 const r = await run;
 const cpu = process.cpuUsage(cpu0);
 

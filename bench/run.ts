@@ -106,6 +106,7 @@ export async function runBench(args: string[]): Promise<number> {
   for (const engine of engines) {
     // The SQL floor (informative) is left out of the quick run.
     if (wanted('import')) plans.push({ scenario: 'import', engine, records: N, runs, options: { floor: !quick }, timeoutS: quick ? 120 : 7200 });
+    if (wanted('import-load')) plans.push({ scenario: 'import-load', engine, records: N, runs: 1, options: { clients: 4 }, timeoutS: quick ? 180 : 7200 });
     if (wanted('growth')) plans.push({ scenario: 'growth', engine, records: growthSizes[growthSizes.length - 1]!, runs: 1, options: { sizes: growthSizes }, timeoutS: 6 * 3600 });
     if (wanted('dashboard')) plans.push({ scenario: 'dashboard', engine, records: dashboardRecords, runs: 1, options: { requests: quick ? 5 : 50, warmup: quick ? 2 : 3 }, timeoutS: quick ? 120 : 3600 });
     if (wanted('export')) plans.push({ scenario: 'export', engine, records: N, runs, options: { xlsxRuns: quick ? runs : 2 }, timeoutS: quick ? 120 : 7200 });
@@ -210,7 +211,7 @@ const fmt = (x: number | null | undefined, digits = 0) => (x == null || !Number.
 const ms = (x: number | null | undefined) => (x == null ? '–' : x >= 10_000 ? `${fmt(x / 1000, 1)} s` : `${fmt(x, x < 10 ? 1 : 0)} ms`);
 
 function figure(m: Measurement): string {
-  if (m.p95_ms != null && m.per_s == null) return `p50 ${ms(m.p50_ms)} · p95 ${ms(m.p95_ms)}`;
+  if (m.p95_ms != null && m.per_s == null) return `p50 ${ms(m.p50_ms)} · p95 ${ms(m.p95_ms)}${m.p99_ms != null ? ` · p99 ${ms(m.p99_ms)}` : ''}`;
   if (m.per_s != null) return `${fmt(m.per_s)}/s · p99 ${ms(m.p99_ms)}`;
   if (m.median_ms == null) return m.note ?? '–';
   return m.runs > 1 ? `${ms(m.median_ms)} (${ms(m.min_ms)}–${ms(m.max_ms)})` : ms(m.median_ms);
