@@ -68,6 +68,7 @@ function templates(): Record<string, { url: string; body?: unknown; listsCases?:
   const screening = { owner_agency_id: ag.iom, fmp: 'dogharoun', screened_on: '2025-05-02', sex: 'male', age: 40, nationality: 'AFG', indicators: [], outcome: 'possible_victim', consent: { share_fields: [], share_with: [], statistics: true, retention_told: true } };
   return {
     'GET /api/v1/protection/indicators': { url: '/api/v1/protection/indicators' },
+    'GET /api/v1/protection/offline-key': { url: '/api/v1/protection/offline-key' },
     'POST /api/v1/protection/screenings': { url: '/api/v1/protection/screenings', body: screening },
     'GET /api/v1/protection/cases': { url: '/api/v1/protection/cases', listsCases: true },
     'POST /api/v1/protection/cases/search': { url: '/api/v1/protection/cases/search', body: { name: GIVEN }, listsCases: true },

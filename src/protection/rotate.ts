@@ -13,8 +13,11 @@ export const ENCRYPTED: Record<string, string[]> = {
   protection_screenings: ['assessment', 'best_interests'],
   protection_referrals: ['override_reason', 'note', 'response'],
   protection_followups: ['body'],
+  protection_device_keys: ['key'],
 };
 export const BLIND: Record<string, string[]> = { protection_cases: ['given_name', 'family_name'] };
+/** Tables whose rows are not keyed by `id` (every key here is a uuid). */
+const ID_COLUMN: Record<string, string> = { protection_device_keys: 'user_id' };
 
 export interface RotateResult {
   old_keys: string[];
@@ -40,7 +43,8 @@ export async function rotateKey(db: Database, dataDir: string, actor: Actor, opt
       const cols = fields.map((f) => `${f}_enc`);
       let after: string | null = null;
       for (;;) {
-        const rows: any[] = (await c.query(`SELECT id, ${cols.join(', ')} FROM ${table} ${after ? 'WHERE id > $1' : ''} ORDER BY id LIMIT 1000`, after ? [after] : [])).rows;
+        const idCol = ID_COLUMN[table] ?? 'id';
+        const rows: any[] = (await c.query(`SELECT ${idCol} AS id, ${cols.join(', ')} FROM ${table} ${after ? `WHERE ${idCol} > $1` : ''} ORDER BY ${idCol} LIMIT 1000`, after ? [after] : [])).rows;
         if (!rows.length) break;
         after = rows[rows.length - 1].id;
         const params: unknown[][] = [rows.map((r) => r.id)];
@@ -56,9 +60,8 @@ export async function rotateKey(db: Database, dataDir: string, actor: Actor, opt
         for (const f of blind) params.push(rows.map((r) => cipher.blindIndex(f, cipher.decrypt(r[`${f}_enc`], `${table}.${f}.${r.id}`))));
         const targets = [...cols, ...blind.map((f) => `${f}_bidx`)];
         const sets = targets.map((t) => `${t} = v.${t}`).join(', ');
-        const idType = table === 'protection_cases' || table === 'protection_screenings' || table === 'protection_referrals' || table === 'protection_followups' ? 'uuid' : 'bigint';
         await c.query(
-          `UPDATE ${table} SET ${sets} FROM unnest($1::${idType}[], ${targets.map((_, i) => `$${i + 2}::text[]`).join(', ')}) AS v(id, ${targets.join(', ')}) WHERE ${table}.id = v.id`,
+          `UPDATE ${table} SET ${sets} FROM unnest($1::uuid[], ${targets.map((_, i) => `$${i + 2}::text[]`).join(', ')}) AS v(id, ${targets.join(', ')}) WHERE ${table}.${idCol} = v.id`,
           params,
         );
       }

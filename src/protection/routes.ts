@@ -6,6 +6,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { scopeOf, type Principal } from '../platform/auth/access.ts';
@@ -85,6 +86,22 @@ export const protectionCapability: Capability = {
         return reply.status(r.created ? 201 : 200).send(r);
       },
     );
+
+    // The key of the screening form's offline queue (AES-256-GCM in the browser, kept in memory only).
+    api.get('/api/v1/protection/offline-key', { schema: { tags, summary: 'The user\'s key for the screening form\'s encrypted offline queue', response: { 200: z.object({ key: z.string() }) } } }, async (req) => {
+      const p = requireAny(req.principal, VERB.screen);
+      const c = cipher();
+      return db.tx(async (t) => {
+        let row = (await t.query('SELECT key_enc FROM protection_device_keys WHERE user_id = $1', [p.id])).rows[0];
+        if (!row) {
+          const key = randomBytes(32).toString('base64');
+          await t.query('INSERT INTO protection_device_keys (user_id, key_enc) VALUES ($1, $2) ON CONFLICT (user_id) DO NOTHING', [p.id, c.encrypt(key, ctx('protection_device_keys', 'key', p.id))]);
+          row = (await t.query('SELECT key_enc FROM protection_device_keys WHERE user_id = $1', [p.id])).rows[0];
+        }
+        await audit(t, req.actor(), 'protection.offline_key.read', 'user', p.id, {});
+        return { key: c.decrypt(row.key_enc, ctx('protection_device_keys', 'key', p.id))! };
+      });
+    });
 
     // ---- cases
     const listQuery = z.object({

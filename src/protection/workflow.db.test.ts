@@ -73,6 +73,19 @@ test('screening opens a case; a child needs the best-interests step; a resent sc
   assert.equal((await t.as(u.otherProvince!)('POST', '/api/v1/protection/screenings', screening())).statusCode, 403);
 });
 
+test('the offline queue key: one per user, only for screeners, kept encrypted', async () => {
+  const a = await t.as(u.cw!)('GET', '/api/v1/protection/offline-key');
+  assert.equal(a.statusCode, 200);
+  assert.equal(Buffer.from(a.json().key, 'base64').length, 32);
+  assert.equal((await t.as(u.cw!)('GET', '/api/v1/protection/offline-key')).json().key, a.json().key);
+  assert.notEqual((await t.as(u.recipient!)('GET', '/api/v1/protection/offline-key')).json().key, a.json().key);
+  assert.equal((await t.as(u.viewer!)('GET', '/api/v1/protection/offline-key')).statusCode, 403);
+  assert.equal((await t.as(u.focal!)('GET', '/api/v1/protection/offline-key')).statusCode, 403);
+  const row = await db.one('SELECT key_enc FROM protection_device_keys WHERE user_id = $1', [u.cw!.id]);
+  assert.match(row!.key_enc, /^v1\./);
+  assert.ok(!row!.key_enc.includes(a.json().key));
+});
+
 test('the owner reads names; other agency, other province and roles without the verbs get nothing', async () => {
   const r = await t.as(u.cw!)('GET', `/api/v1/protection/cases/${caseId}`);
   assert.equal(r.statusCode, 200);

@@ -1,6 +1,7 @@
 // Protection in the browser, in Persian, on a phone-sized screen: a case worker screens a child
 // at a point of entry (the best-interests step appears and is required), the case opens with the
-// name, nothing about the person stays in the browser's storage, and the statistics page shows
+// name, nothing about the person stays in the browser's storage; a screening made without a
+// connection waits encrypted and is sent when the connection returns; the statistics page shows
 // the small count suppressed.
 //   node --import tsx --test test/e2e/protection.test.ts
 import { test } from 'node:test';
@@ -10,6 +11,7 @@ import { ADMIN, SKIP_REASON, chromiumPath, errorsOf, launchBrowser, newPage, set
 const chrome = chromiumPath();
 if (!chrome) console.log(`# ${SKIP_REASON}`);
 const NAME = 'سمیراآزمون';
+const NAME2 = 'نادرآزمون';
 
 test('a child screened on a phone in Persian: best-interests step, case with the name, nothing kept in the browser, suppressed statistics', { skip: chrome ? false : SKIP_REASON, timeout: 300_000 }, async (t) => {
   const server = await startServer();
@@ -56,6 +58,23 @@ test('a child screened on a phone in Persian: best-interests step, case with the
   });
   assert.ok(!stored.local.includes(NAME));
 
+  // Without a connection: the screening waits on the phone, encrypted, and goes when the connection returns.
+  await page.context().setOffline(true);
+  await page.getByLabel('نقطهٔ مرزی یا پایش').selectOption('dogharoun');
+  await page.getByLabel('جنس', { exact: true }).selectOption('male');
+  await page.getByLabel('سن', { exact: true }).fill('32');
+  await page.getByLabel('نام', { exact: true }).fill(NAME2);
+  await page.getByLabel('نتیجه', { exact: true }).selectOption('possible_victim');
+  await page.getByLabel('شمارش در آمار مجاز است').check();
+  await page.getByRole('button', { name: 'ثبت غربالگری' }).click();
+  await page.getByText('اتصال برقرار نیست: غربالگری رمزگذاری‌شده روی این دستگاه ماند').waitFor();
+  const queued = await page.evaluate(() => localStorage.getItem('marz.flows.queue.protection-screenings'));
+  assert.ok(queued && JSON.parse(queued).length === 1, 'one screening waits');
+  assert.ok(!queued.includes(NAME2) && !queued.includes('dogharoun'), 'what waits on the device is encrypted');
+  await page.context().setOffline(false);
+  await page.getByText('ماندهٔ این دستگاه فرستاده شد').waitFor();
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('marz.flows.queue.protection-screenings') ?? '[]').length), 0);
+
   await page.getByRole('link', { name: 'باز کردن پرونده' }).click();
   await page.getByRole('heading', { name: 'پروندهٔ حمایت' }).waitFor();
   await page.getByText(NAME).waitFor();
@@ -66,5 +85,9 @@ test('a child screened on a phone in Persian: best-interests step, case with the
   const cells = page.locator('table tbody td:last-child');
   await cells.first().waitFor();
   assert.equal(await cells.first().innerText(), '—', 'one case is below k: suppressed');
-  assert.deepEqual(errorsOf(page).filter((e) => !/status of 401/.test(e)), []);
+  const list = await (await page.request.get(`${server.url}/api/v1/protection/cases`)).json();
+  assert.equal(list.items.length, 2, 'the screening kept offline reached the server');
+  assert.ok(list.items.some((c: any) => c.given_name === NAME2));
+  // Offline, the failed requests are expected; nothing else may fail.
+  assert.deepEqual(errorsOf(page).filter((e) => !/status of 401|ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(e)), []);
 });

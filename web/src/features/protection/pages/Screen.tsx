@@ -1,6 +1,7 @@
 // Screening at a point of entry: a short form with minimal data. A child's screening needs the
-// best-interests step. Works online only: nothing about the person is kept in the browser.
-import { useMemo, useState, type FormEvent } from 'react';
+// best-interests step. Without a connection the screening waits on the device encrypted
+// (offline.ts) and is sent when the connection returns; the page itself keeps nothing.
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
@@ -12,6 +13,7 @@ import { Checkbox, FormMessage, SelectField, TextField } from '../../../componen
 import { DateInput } from '../../../components/DateInput.tsx';
 import { useFmps } from '../../places/api.ts';
 import { nameOf } from '../../../app/types.ts';
+import { enqueue, flush, hasKey, loadKey, queuedCount, uuid } from '../offline.ts';
 import { EXPLOITATION, FIELD_GROUPS, OUTCOMES, SERVICES, SEXES, URGENT_REASONS, agenciesWith, useIndicators, type Indicator } from '../api.ts';
 
 const toggle = (list: string[], v: string, on: boolean) => (on ? [...new Set([...list, v])] : list.filter((x) => x !== v));
@@ -35,6 +37,31 @@ export default function Screen() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [queued, setQueued] = useState(queuedCount());
+  const [offlineMsg, setOfflineMsg] = useState<string | null>(null);
+  const send = async (body: unknown) => {
+    await post('/api/v1/protection/screenings', body);
+  };
+  useEffect(() => {
+    if (!user) return;
+    let alive = true;
+    const sync = async () => {
+      if (!(await loadKey(user.id)) || !alive) return;
+      try {
+        const n = await flush(send);
+        if (n && alive) setOfflineMsg(t('protection.screen.flushed', { n }));
+      } catch {
+        /* still offline, or refused: stays queued */
+      }
+      if (alive) setQueued(queuedCount());
+    };
+    void sync();
+    window.addEventListener('online', sync);
+    return () => {
+      alive = false;
+      window.removeEventListener('online', sync);
+    };
+  }, [user?.id]);
   const child = f.age !== '' && Number(f.age) < 18;
   const lists = useMemo(() => {
     const by = new Map<string, Indicator[]>();
@@ -46,17 +73,24 @@ export default function Screen() {
     e.preventDefault();
     setError(null);
     setBusy(true);
+    const body = {
+      case_id: uuid(), screening_id: uuid(),
+      owner_agency_id: Number(f.agency), fmp: f.fmp, screened_on: f.screened_on, sex: f.sex, age: f.age === '' ? null : Number(f.age), nationality: f.nationality.trim().toUpperCase() || null,
+      given_name: f.given_name || null, family_name: f.family_name || null, indicators: f.indicators, assessment: f.assessment || null, outcome: f.outcome, urgent_reasons: f.urgent, exploitation: f.exploitation,
+      best_interests: child ? { separated_or_unaccompanied: f.bia_separated, guardian_identified: f.bia_guardian, assessment: f.bia_text } : null,
+      consent: { share_fields: f.share_fields, share_with: f.share_with, statistics: f.statistics, retention_told: f.retention_told },
+    };
     try {
-      const r = await post<{ case_id: string }>('/api/v1/protection/screenings', {
-        owner_agency_id: Number(f.agency), fmp: f.fmp, screened_on: f.screened_on, sex: f.sex, age: f.age === '' ? null : Number(f.age), nationality: f.nationality.trim().toUpperCase() || null,
-        given_name: f.given_name || null, family_name: f.family_name || null, indicators: f.indicators, assessment: f.assessment || null, outcome: f.outcome, urgent_reasons: f.urgent, exploitation: f.exploitation,
-        best_interests: child ? { separated_or_unaccompanied: f.bia_separated, guardian_identified: f.bia_guardian, assessment: f.bia_text } : null,
-        consent: { share_fields: f.share_fields, share_with: f.share_with, statistics: f.statistics, retention_told: f.retention_told },
-      });
+      const r = await post<{ case_id: string }>('/api/v1/protection/screenings', body);
       setDone(r.case_id);
       setF(blank()); // nothing about the person stays on the page
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : t('common.unexpectedError'));
+      if (err instanceof ApiError && err.code === 'network' && user && hasKey(user.id)) {
+        await enqueue(body);
+        setQueued(queuedCount());
+        setOfflineMsg(t('protection.screen.queued'));
+        setF(blank());
+      } else setError(err instanceof ApiError ? (err.code === 'network' ? t('protection.screen.noKey') : err.message) : t('common.unexpectedError'));
     } finally {
       setBusy(false);
     }
@@ -65,7 +99,9 @@ export default function Screen() {
   return (
     <section className="page narrow">
       <PageHeader title={t('protection.screen.title')} subtitle={t('protection.screen.subtitle')} />
-      <FormMessage kind="info">{t('protection.screen.onlineOnly')}</FormMessage>
+      <FormMessage kind="info">{t('protection.screen.offlineNote')}</FormMessage>
+      <FormMessage kind="success">{offlineMsg}</FormMessage>
+      {queued > 0 && <FormMessage kind="info">{t('protection.screen.waiting', { n: queued })}</FormMessage>}
       {done && (
         <FormMessage kind="success">
           {t('protection.screen.saved')} <Link to={`/protection/cases/${done}`}>{t('protection.screen.openCase')}</Link>
