@@ -1,4 +1,4 @@
-// A logical backup that works the same on PGlite and PostgreSQL (and moves data between them):
+// A logical backup that works the same on the embedded PostgreSQL and a server (and moves data between them):
 // gzip'd JSON lines — a header naming the migrations and the audit chain's head, then each
 // table's rows — encrypted with AES-256-GCM when a key is given (a key file, or a passphrase
 // through scrypt), written 0600. Restore needs a database with no users yet; it migrates it,
