@@ -181,6 +181,28 @@ export default function Profile() {
                   ]}
                 />
                 <p className="muted">{t('provinces.mobility.roundLabel', { round: num(p.mobility.round) })}</p>
+                {p.mobility.counties.length > 0 && (
+                  <TableWrap label={t('provinces.mobility.counties')}>
+                    <table>
+                      <thead>
+                        <tr>
+                          <th>{t('provinces.mobility.county')}</th>
+                          <th>{t('provinces.mobility.arrivals')}</th>
+                          <th>{t('provinces.mobility.departures')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {p.mobility.counties.map((c: any) => (
+                          <tr key={c.county}>
+                            <td dir="auto">{c.county}</td>
+                            <td>{num(c.arrivals)}</td>
+                            <td>{num(c.departures)}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </TableWrap>
+                )}
               </>
             ) : (
               <EmptyState>{t('provinces.profile.none')}</EmptyState>
