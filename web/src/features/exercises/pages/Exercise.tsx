@@ -10,6 +10,7 @@ import { ApiError, post } from '../../../app/api.ts';
 import { formatDate, formatDateTime, formatNumber } from '../../../app/format.ts';
 import { FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
 import { DateInput } from '../../../components/DateInput.tsx';
+import { useFmps } from '../../places/api.ts';
 import { Badge, Facts, PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
 import { QueryView } from '../../../components/States.tsx';
 import { ExerciseMark } from '../Mark.tsx';
@@ -286,6 +287,7 @@ function ControlTab({ x }: { x: Overview }) {
   return (
     <>
       {x.can.manage && <MselImport x={x} />}
+      {x.can.manage && <SurgeScenario x={x} />}
       {error && <FormMessage>{error}</FormMessage>}
       <QueryView query={q} isEmpty={(d) => !d.injects.length} empty={<p className="muted">{t('exercises.control.empty')}</p>}>
         {(d) => (
@@ -347,6 +349,41 @@ function MselImport({ x }: { x: Overview }) {
       <p className="small muted">{t('exercises.import.help')}</p>
       <input type="file" accept=".csv,.xlsx" aria-label={t('exercises.import.title')} onChange={(e) => e.target.files?.[0] && upload(e.target.files[0])} />
       {result && <FormMessage kind={result.ok ? 'success' : 'error'}>{result.text}</FormMessage>}
+    </details>
+  );
+}
+
+/** Surge injects from flow data: a month of one FMP's daily movements × a factor, one inject a scenario day. */
+function SurgeScenario({ x }: { x: Overview }) {
+  const { t, locale } = useT();
+  const fmps = useFmps('flows.read');
+  const qc = useQueryClient();
+  const [f, setF] = useState({ fmp: x.fmp_code ?? '', month: '', factor: '2', teams: x.teams.map((tm) => tm.code).join(',') });
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const r = await post<{ added: number; days: { above_threshold: boolean; above_capacity: boolean }[] }>(`${X}/${encodeURIComponent(x.code)}/scenario/flows`, {
+        fmp: f.fmp, month: f.month, factor: Number(f.factor), teams: f.teams.split(/[,،\s]+/).filter(Boolean),
+      });
+      setMsg({ ok: true, text: t('exercises.surge.done', { n: formatNumber(r.added, locale), above: formatNumber(r.days.filter((d) => d.above_threshold || d.above_capacity).length, locale) }) });
+      await qc.invalidateQueries({ queryKey: xKeys.one(x.code) });
+    } catch (err) {
+      setMsg({ ok: false, text: err instanceof ApiError ? err.message : t('common.unexpectedError') });
+    }
+  };
+  return (
+    <details className="card">
+      <summary>{t('exercises.surge.title')}</summary>
+      <form className="ex-form" onSubmit={submit}>
+        <p className="small muted">{t('exercises.surge.help')}</p>
+        <SelectField label={t('exercises.surge.fmp')} value={f.fmp} onChange={(v) => setF({ ...f, fmp: v })} required placeholder="—" options={(fmps.data ?? []).map((m) => ({ value: m.code, label: locale === 'fa' ? m.name_fa : m.name_en }))} />
+        <TextField label={t('exercises.surge.month')} hint="YYYY-MM" value={f.month} onChange={(v) => setF({ ...f, month: v })} required pattern="\d{4}-\d{2}" />
+        <TextField label={t('exercises.surge.factor')} type="number" step="0.1" min="0.1" value={f.factor} onChange={(v) => setF({ ...f, factor: v })} required />
+        <TextField label={t('exercises.surge.teams')} value={f.teams} onChange={(v) => setF({ ...f, teams: v })} required />
+        {msg && <FormMessage kind={msg.ok ? 'success' : 'error'}>{msg.text}</FormMessage>}
+        <div><button className="btn" type="submit">{t('exercises.surge.build')}</button></div>
+      </form>
     </details>
   );
 }
