@@ -143,6 +143,19 @@ export const commands: Record<string, Command> = {
     run: (args, config) => auditCommand(args, config, withDatabase),
   },
   'collect-link': { usage: COLLECT_LINK_USAGE, run: (args, config) => collectLinkCommand(args, config, withDatabase) },
+  'upgrade-data-dir': {
+    usage: '  upgrade-data-dir           move a data directory of Marz 0.1 (PGlite) to the embedded PostgreSQL (the old one is kept)',
+    async run(_args, config) {
+      if (config.databaseUrl) {
+        console.error('upgrade-data-dir moves MARZ_DATA_DIR to the embedded engine; unset DATABASE_URL (to move to a server, restore the backup there).');
+        return 2;
+      }
+      const { upgradePgliteDataDir } = await import('../platform/db/upgrade-pglite.ts');
+      const r = await upgradePgliteDataDir(config.dataDir, (l) => console.log(l));
+      console.log(`Moved ${r.rows} rows (${r.tables} tables) to the embedded PostgreSQL. The old database is kept in ${r.keptAt}: remove it once you are satisfied.`);
+      return 0;
+    },
+  },
   bench: {
     usage: '  bench [--quick] [--engine pglite|postgresql|both] [--only SCENARIO] [--no-growth]\n                             performance benchmarks (docs/PERFORMANCE.md; results in bench/results/)',
     run: async (args) => (await import('../../bench/run.ts')).runBench(args),
