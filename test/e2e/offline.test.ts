@@ -1,6 +1,6 @@
 // The installable offline app on a phone-sized screen: an enumerator (Khorasan Razavi only)
 // signs in and opens the entry form; the network goes; a reload still shows the entry form (the
-// service worker's shell, files and kept answers); a record saved offline is sent once when the
+// service worker's shell, files and kept answers), and so does the survey form; a record saved offline is sent once when the
 // network returns; a record the server refuses (an FMP outside the enumerator's province, 403)
 // is shown as refused with the reason and kept for correction, never retried as "no
 // connection"; sign-out wipes what the device kept, so an offline reload then shows sign-in.
@@ -61,10 +61,17 @@ test('offline app: reload without a network shows the entry form; a record saved
   // No network from here; the page is reloaded.
   await page.context().setOffline(true);
   await page.reload();
-  await page.locator('[data-testid="fmr-form"]').waitFor({ timeout: 30_000 });
+  await page.locator('[data-testid="fmr-form"]').waitFor({ timeout: 60_000 });
   assert.match(page.url(), /\/flows\/entry$/);
   await page.locator('[data-testid="fmr-fmp"] option[value="dogharoun"]').waitFor({ state: 'attached' });
   await page.locator('[data-testid="offline-banner"]').waitFor();
+  // The survey form opens offline too, with its FMPs and the kept questions.
+  await page.goto(server.url + '/flows/survey');
+  await page.locator('[data-testid="fms-fmp"] option[value="dogharoun"]').waitFor({ state: 'attached', timeout: 60_000 });
+  await page.locator('[data-testid="fms-consent"]').first().waitFor({ state: 'attached' });
+  assert.ok(await page.evaluate(async () => !!(await caches.match('/api/v1/flows/fms/questions', { cacheName: 'marz-api' }))), 'the survey questions are kept');
+  await page.goto(server.url + '/flows/entry');
+  await page.locator('[data-testid="fmr-form"]').waitFor({ timeout: 60_000 });
 
   const day = addDays(todayIso('Asia/Tehran'), -1);
   await page.locator('[data-testid="fmr-fmp"]').selectOption('dogharoun');
@@ -135,7 +142,7 @@ test('offline app: reload without a network shows the entry form; a record saved
   assert.deepEqual(kept, { keys: [], session: false });
   await page.context().setOffline(true);
   await page.goto(server.url + '/flows/entry').catch(() => null);
-  await page.locator('input[name="username"]').waitFor({ timeout: 30_000 });
+  await page.locator('input[name="username"]').waitFor({ timeout: 60_000 });
   assert.equal(await page.locator('[data-testid="fmr-form"]').count(), 0, 'the entry form is not shown to nobody');
   await page.context().setOffline(false);
 
