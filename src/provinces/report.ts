@@ -74,7 +74,8 @@ export function profileHtml(p: ProvinceProfile, lang: Locale, provinceNames: Map
       if ((v as any).error !== undefined && Object.keys(v).length === 1) return `<section><h2>${esc(title)}</h2><p class="muted">${esc(T.unavailable)}</p></section>`;
       if (def?.render) return `<section><h2>${esc(title)}</h2>${def.render(v, lang)}</section>`;
       const rows = Object.entries(v as object).filter(([, x]) => x == null || typeof x !== 'object');
-      const label = (kk: string) => def?.labels?.[lang]?.[kk] ?? kk.replace(/_/g, ' ');
+      const common: Record<string, { en: string; fa: string }> = { total: { en: 'Total', fa: 'جمع' }, k: { en: 'Smallest count shown', fa: 'کوچک‌ترین شمار نمایش‌داده‌شده' } };
+      const label = (kk: string) => def?.labels?.[lang]?.[kk] ?? common[kk]?.[lang] ?? kk.replace(/_/g, ' ');
       const value = (x: unknown) => (typeof x === 'number' ? n(x) : typeof x === 'string' && isoDay.test(x) ? d(x) : fa && typeof x === 'string' ? toPersianDigits(x) : x ?? '–');
       return `<section><h2>${esc(title)}</h2>${table(['', ''], rows.map(([kk, x]) => [esc(label(kk)), `<bdi>${esc(value(x))}</bdi>`]))}</section>`;
     })
