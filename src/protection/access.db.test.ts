@@ -64,11 +64,12 @@ after(async () => {
 });
 
 /** A request per route: valid input, so that a refusal comes from access, not validation. */
-function templates(): Record<string, { url: string; body?: unknown; listsCases?: boolean }> {
+function templates(): Record<string, { url: string; body?: unknown; listsCases?: boolean; nationalConfig?: boolean }> {
   const screening = { owner_agency_id: ag.iom, fmp: 'dogharoun', screened_on: '2025-05-02', sex: 'male', age: 40, nationality: 'AFG', indicators: [], outcome: 'possible_victim', consent: { share_fields: [], share_with: [], statistics: true, retention_told: true } };
   return {
     'GET /api/v1/protection/indicators': { url: '/api/v1/protection/indicators' },
     'GET /api/v1/protection/offline-key': { url: '/api/v1/protection/offline-key' },
+    'PUT /api/v1/protection/indicators/{code}': { url: '/api/v1/protection/indicators/acl_probe', body: { list: 'acl', label_en: 'x', label_fa: 'x', active: false }, nationalConfig: true },
     'POST /api/v1/protection/screenings': { url: '/api/v1/protection/screenings', body: screening },
     'GET /api/v1/protection/cases': { url: '/api/v1/protection/cases', listsCases: true },
     'POST /api/v1/protection/cases/search': { url: '/api/v1/protection/cases/search', body: { name: GIVEN }, listsCases: true },
@@ -114,14 +115,16 @@ test('outsiders × every protection route: nothing leaks, nothing changes', asyn
   const failures: string[] = [];
   for (const [who, user] of Object.entries(u)) {
     for (const [route, tpl] of Object.entries(templates())) {
-      const method = route.split(' ')[0] as 'GET' | 'POST' | 'PATCH';
+      const method = route.split(' ')[0] as 'GET' | 'POST' | 'PATCH' | 'PUT';
       const res = await t.as(user)(method, tpl.url, tpl.body);
       const body = res.body;
       for (const s of secrets) if (body.includes(s)) failures.push(`${who} · ${route}: ${res.statusCode} shows "${s}"`);
       const readsCase = res.statusCode < 300 && route === 'GET /api/v1/protection/cases/{id}';
       if (readsCase && who !== 'recipient agency without the field permission') failures.push(`${who} · ${route}: read the case (${res.statusCode})`);
       if (tpl.listsCases && res.statusCode < 300 && body.includes(caseId) && who !== 'recipient agency without the field permission') failures.push(`${who} · ${route}: lists the case`);
-      if (method !== 'GET' && res.statusCode < 300 && !['POST /api/v1/protection/retention', 'POST /api/v1/protection/cases/search'].includes(route)) failures.push(`${who} · ${route}: write accepted (${res.statusCode})`);
+      // Indicator lists are national configuration, not case data: a focal point with national scope (of any agency) may change them.
+      const configByFocal = tpl.nationalConfig && who === 'focal point of another agency';
+      if (method !== 'GET' && res.statusCode < 300 && !configByFocal && !['POST /api/v1/protection/retention', 'POST /api/v1/protection/cases/search'].includes(route)) failures.push(`${who} · ${route}: write accepted (${res.statusCode})`);
       if (res.statusCode >= 500) failures.push(`${who} · ${route}: ${res.statusCode}`);
     }
   }

@@ -13,6 +13,7 @@ import { scopeOf, type Principal } from '../platform/auth/access.ts';
 import { addMessages } from '../platform/i18n/messages.ts';
 import { audit, type Actor } from '../platform/audit.ts';
 import { todayIso } from '../platform/calendar.ts';
+import { normalisePersian } from '../platform/text.ts';
 import { cipherFor } from './crypto.ts';
 import { caseView, ctx, SEXES, STATUSES, EXPLOITATION, SERVICES, PILLARS, isNationality, CASE_COLUMNS } from './cases.ts';
 import { readableCasesSql, holds, agenciesWith, requireAny, requireStats, requireOversee, VERB, FIELD_GROUPS, type FieldGroup } from './policy.ts';
@@ -86,6 +87,24 @@ export const protectionCapability: Capability = {
         return reply.status(r.created ? 201 : 200).send(r);
       },
     );
+
+    api.put('/api/v1/protection/indicators/:code', {
+      schema: { tags, summary: 'Add or change a screening indicator (a list of the mission\'s own, or deactivate a shipped one)', params: z.object({ code: z.string().regex(/^[a-z0-9_]{2,60}$/) }),
+        body: z.object({ list: z.string().regex(/^[a-z0-9_]{2,60}$/), label_en: z.string().trim().min(1).max(300), label_fa: z.string().trim().min(1).max(300), active: z.boolean().default(true), position: z.number().int().min(0).max(10000).default(100) }), response: { 204: z.null() } },
+    }, async (req, reply) => {
+      // National configuration: the oversight verb for all provinces.
+      const p = requireAny(req.principal, VERB.oversee);
+      if (!scopeOf(p, VERB.oversee).allProvinces) throw new AppError('forbidden', 403, {}, { permission: VERB.oversee });
+      await db.tx(async (t) => {
+        await t.query(
+          `INSERT INTO protection_indicators (code, list, label_en, label_fa, active, position) VALUES ($1,$2,$3,$4,$5,$6)
+           ON CONFLICT (code) DO UPDATE SET list = EXCLUDED.list, label_en = EXCLUDED.label_en, label_fa = EXCLUDED.label_fa, active = EXCLUDED.active, position = EXCLUDED.position`,
+          [req.params.code, req.body.list, req.body.label_en, normalisePersian(req.body.label_fa), req.body.active, req.body.position],
+        );
+        await audit(t, req.actor(), 'protection.indicator.set', 'protection_indicator', req.params.code, req.body);
+      });
+      return reply.status(204).send(null);
+    });
 
     // The key of the screening form's offline queue (AES-256-GCM in the browser, kept in memory only).
     api.get('/api/v1/protection/offline-key', { schema: { tags, summary: 'The user\'s key for the screening form\'s encrypted offline queue', response: { 200: z.object({ key: z.string() }) } } }, async (req) => {

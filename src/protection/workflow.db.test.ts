@@ -53,6 +53,7 @@ const screening = (over: Record<string, unknown> = {}) => ({
 });
 
 let caseId = '';
+let childId = '';
 
 test('screening opens a case; a child needs the best-interests step; a resent screening is stored once', async () => {
   const sid = randomUUID();
@@ -68,6 +69,7 @@ test('screening opens a case; a child needs the best-interests step; a resent sc
   assert.match(child.json().error.message, /کودک/);
   const ok = await t.as(u.cw!)('POST', '/api/v1/protection/screenings', screening({ age: 15, outcome: 'urgent', urgent_reasons: ['child'], best_interests: { separated_or_unaccompanied: true, guardian_identified: false, assessment: 'Unaccompanied; referred to guardianship.' } }));
   assert.equal(ok.statusCode, 201, ok.body);
+  childId = ok.json().case_id;
   // other agency / province cannot screen for iom
   assert.equal((await t.as(u.otherAgency!)('POST', '/api/v1/protection/screenings', screening())).statusCode, 403);
   assert.equal((await t.as(u.otherProvince!)('POST', '/api/v1/protection/screenings', screening())).statusCode, 403);
@@ -181,12 +183,34 @@ test('break-glass needs a reason, opens the case for a while and alerts the foca
   assert.equal((await t.as(u.cw!)('POST', `/api/v1/protection/alerts/${a.id}/acknowledge`, {})).statusCode, 404);
 });
 
+test('transfer: needs consent to share everything; accepted, it moves the case to the other agency', async () => {
+  const transfer = { kind: 'transfer', to_agency_id: ag.unhcr, service: 'case_management', pillar: 'support' };
+  assert.equal((await t.as(u.cw!)('POST', `/api/v1/protection/cases/${childId}/referrals`, transfer)).statusCode, 409);
+  assert.equal((await t.as(u.cw!)('POST', `/api/v1/protection/cases/${childId}/consents`, { share_fields: ['identity', 'exploitation_detail', 'perpetrator'], share_with: ['case_management'], statistics: true, retention_told: true })).statusCode, 201);
+  const r = await t.as(u.cw!)('POST', `/api/v1/protection/cases/${childId}/referrals`, transfer);
+  assert.equal(r.statusCode, 201, r.body);
+  assert.equal((await t.as(u.otherAgency!)('POST', `/api/v1/protection/referrals/${r.json().id}/accept`, {})).json().status, 'accepted');
+  const now = await t.as(u.otherAgency!)('GET', `/api/v1/protection/cases/${childId}`);
+  assert.equal(now.json().access.via, 'owner');
+  assert.equal(now.json().case.owner_agency_id, ag.unhcr);
+  assert.equal((await t.as(u.cw!)('GET', `/api/v1/protection/cases/${childId}`)).statusCode, 404, 'the former owner no longer reads it');
+});
+
+test('indicator lists are configurable by the focal point', async () => {
+  assert.equal((await t.as(u.cw!)('PUT', '/api/v1/protection/indicators/local_debt_to_smuggler', { list: 'local', label_en: 'Owes money to a smuggler', label_fa: 'بدهی به قاچاقچی' })).statusCode, 403);
+  assert.equal((await t.as(u.focal!)('PUT', '/api/v1/protection/indicators/local_debt_to_smuggler', { list: 'local', label_en: 'Owes money to a smuggler', label_fa: 'بدهي به قاچاقچي' })).statusCode, 204);
+  assert.equal((await t.as(u.focal!)('PUT', '/api/v1/protection/indicators/dtm_organ_offer', { list: 'dtm_ct_proxy', label_en: 'x', label_fa: 'x', active: false })).statusCode, 204);
+  const list = (await t.as(u.cw!)('GET', '/api/v1/protection/indicators')).json().indicators;
+  assert.equal(list.find((i: any) => i.code === 'local_debt_to_smuggler').label_fa, 'بدهی به قاچاقچی');
+  assert.ok(!list.some((i: any) => i.code === 'dtm_organ_offer'));
+});
+
 test('data-subject report: who saw what of this record, when — for the focal point only', async () => {
   assert.equal((await t.as(u.cw!)('GET', `/api/v1/protection/cases/${caseId}/access-report`)).statusCode, 404);
   const list = await t.as(u.cw!)('GET', '/api/v1/protection/cases');
   assert.ok(list.json().items.some((c: any) => c.id === caseId && c.given_name === NAME));
   const found = await t.as(u.cw!)('POST', '/api/v1/protection/cases/search', { name: ' mariamTESTname ' });
-  assert.equal(found.json().items.length, 2); // the adult and the child screened with the same name
+  assert.equal(found.json().items.length, 1); // the child screened with the same name has been transferred to another agency
   assert.ok(found.json().items.some((c: any) => c.id === caseId) && found.json().items.every((c: any) => c.given_name === NAME));
   assert.deepEqual((await t.as(u.cw!)('POST', '/api/v1/protection/cases/search', { name: 'Nobody' })).json().items, []);
   // the recipient agency (a referral carried the identity) may not search by name among cases it does not own
