@@ -10,7 +10,8 @@ import { rolePermissions, checkGrant, checkManage, mayManage, userTarget, assign
 import { hashPassword } from '../platform/auth/passwords.ts';
 import { PERMISSIONS, ALL_PERMISSIONS } from '../platform/auth/permissions.ts';
 import { audit } from '../platform/audit.ts';
-import { normalisePersian, comparePersian } from '../platform/text.ts';
+import { normalisePersian } from '../platform/text.ts';
+import { byName } from '../platform/db/database.ts';
 
 addMessages(new URL('./locales/', import.meta.url));
 
@@ -69,8 +70,8 @@ export const adminCapability: Capability = {
 
     // ---- users
     api.get('/api/v1/users', { config: { access: { permission: 'users.manage', audit: 'user.list.read' } }, schema: { tags: ['admin'], summary: 'List the users the manager may manage (all of whose assignments they could grant)', response: { 200: z.array(userView) } } }, async (req) => {
-      const rows = await manageable(db, req.principal!, await db.many(USERS_SQL + ' ORDER BY u.created_at'));
-      return rows.map(toUser).sort((a, b) => comparePersian(a.display_name, b.display_name));
+      const rows = await manageable(db, req.principal!, await db.many(USERS_SQL + ' ORDER BY u.display_name COLLATE marz_fa, u.created_at'));
+      return rows.map(toUser);
     });
 
     api.get('/api/v1/users/:id', { config: { access: { permission: 'users.manage', resource: 'user', audit: 'user.read' } }, schema: { tags: ['admin'], summary: 'One user', params: z.object({ id: z.uuid() }), response: { 200: userView } } }, async (req) => {
@@ -194,9 +195,8 @@ export const adminCapability: Capability = {
 
     // ---- agencies
     api.get('/api/v1/agencies', { config: { access: { signedIn: true } }, schema: { tags: ['admin'], summary: 'List agencies', response: { 200: z.array(agencyView) } } }, async (req) => {
-      const rows = await db.many('SELECT id, code, name_en, name_fa, kind FROM agencies');
-      const key = req.locale === 'fa' ? 'name_fa' : 'name_en';
-      return rows.map((r) => ({ ...r, id: Number(r.id) })).sort((a, b) => comparePersian(a[key], b[key]));
+      const rows = await db.many(`SELECT id, code, name_en, name_fa, kind FROM agencies ORDER BY ${byName(req.locale)}`);
+      return rows.map((r) => ({ ...r, id: Number(r.id) }));
     });
 
     const agencyBody = z.object({ code, name_en: z.string().trim().min(1).max(200), name_fa: z.string().trim().min(1).max(200), kind: agencyKind });

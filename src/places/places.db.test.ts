@@ -112,3 +112,11 @@ test(`[${TEST_ENGINE}] places.manage is province-scoped: an IR-09 data officer n
   assert.equal((await as('GET', '/api/v1/places/provinces?usable_for=audit.read')).json().length, 0);
   assert.equal((await as('GET', '/api/v1/places/provinces')).json().length, 31, 'reference data stays whole');
 });
+
+test(`[${TEST_ENGINE}] names are sorted in SQL as a Persian reader expects (ICU collation), equal to Intl.Collator('fa')`, async () => {
+  const names = (await db.many(`SELECT x FROM (VALUES ('لرستان'), ('گیلان'), ('کرمان'), ('چهارمحال'), ('پارس'), ('بوشهر')) v(x) ORDER BY x COLLATE marz_fa`)).map((r) => r.x);
+  assert.deepEqual(names, ['بوشهر', 'پارس', 'چهارمحال', 'کرمان', 'گیلان', 'لرستان']);
+  const crossings = (await t.app.inject({ method: 'GET', url: '/api/v1/places/points-of-entry', headers: { 'x-marz-locale': 'fa' } })).json().map((p: any) => p.name_fa);
+  assert.ok(crossings.length > 10);
+  assert.deepEqual(crossings, [...crossings].sort(new Intl.Collator('fa').compare), 'the API order equals the collator outside the database');
+});

@@ -7,7 +7,8 @@ import { scopeOf } from '../platform/auth/access.ts';
 import { defineResource, type Touches } from '../platform/auth/scope.ts';
 import { PERMISSIONS } from '../platform/auth/permissions.ts';
 import { audit } from '../platform/audit.ts';
-import { normalisePersian, comparePersian } from '../platform/text.ts';
+import { normalisePersian } from '../platform/text.ts';
+import { byName } from '../platform/db/database.ts';
 
 const province = z.object({
   code: z.string(),
@@ -63,9 +64,6 @@ const GEOJSON = {
 const FMP_SQL = `SELECT code, name_en, name_fa, point_of_entry_id, province_code, lat, lon, opened_on, closed_on,
                         (closed_on IS NULL OR closed_on > CURRENT_DATE) AS active FROM fmps`;
 
-function sortByName<T extends { name_en: string; name_fa: string }>(rows: T[], locale: string) {
-  return locale === 'fa' ? rows.sort((a, b) => comparePersian(a.name_fa, b.name_fa)) : rows.sort((a, b) => a.name_en.localeCompare(b.name_en, 'en'));
-}
 const iso = (d: any) => (d ? new Date(d).toISOString() : null);
 
 // Points of entry and FMPs belong to their province: places.manage is checked there.
@@ -111,17 +109,18 @@ export const placesCapability: Capability = {
       async (req) => {
         const p = await db.one('SELECT * FROM provinces WHERE code = $1', [req.params.code]);
         if (!p) throw notFound();
+        const order = ` ORDER BY ${byName(req.locale)}`;
         const [points, fmps, neighbours] = await Promise.all([
-          db.many('SELECT * FROM points_of_entry WHERE province_code = $1', [p.code]),
-          db.many(FMP_SQL + ' WHERE province_code = $1', [p.code]),
-          db.many('SELECT * FROM countries WHERE $1 = ANY(provinces)', [p.code]),
+          db.many('SELECT * FROM points_of_entry WHERE province_code = $1' + order, [p.code]),
+          db.many(FMP_SQL + ' WHERE province_code = $1' + order, [p.code]),
+          db.many('SELECT * FROM countries WHERE $1 = ANY(provinces)' + order, [p.code]),
         ]);
-        return { ...p, points_of_entry: sortByName(points.map((x) => ({ ...x, updated_at: iso(x.updated_at) })), req.locale), fmps: sortByName(fmps, req.locale), neighbours: sortByName(neighbours, req.locale) };
+        return { ...p, points_of_entry: points.map((x) => ({ ...x, updated_at: iso(x.updated_at) })), fmps, neighbours };
       },
     );
 
     api.get('/api/v1/places/countries', { config: PUBLIC, schema: { tags: ['places'], summary: 'Neighbouring and littoral states', response: { 200: z.array(country) } } }, async (req) =>
-      sortByName(await db.many('SELECT * FROM countries'), req.locale),
+      db.many(`SELECT * FROM countries ORDER BY ${byName(req.locale)}`),
     );
 
     api.get(
@@ -138,8 +137,8 @@ export const placesCapability: Capability = {
           params.push(req.query.province);
           where.push(`province_code = $${params.length}`);
         }
-        const rows = await db.many(`SELECT * FROM points_of_entry ${where.length ? 'WHERE ' + where.join(' AND ') : ''}`, params);
-        return sortByName(rows.map((x) => ({ ...x, updated_at: iso(x.updated_at) })), req.locale);
+        const rows = await db.many(`SELECT * FROM points_of_entry ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${byName(req.locale)}`, params);
+        return rows.map((x) => ({ ...x, updated_at: iso(x.updated_at) }));
       },
     );
 
@@ -183,7 +182,8 @@ export const placesCapability: Capability = {
 
     api.get('/api/v1/places/fmps', { config: PUBLIC, schema: { tags: ['places'], summary: 'Flow monitoring points', querystring: usableFor, response: { 200: z.array(fmp) } } }, async (req) => {
       const only = usableProvinces(req);
-      return sortByName(only === undefined || only === null ? await db.many(FMP_SQL) : await db.many(FMP_SQL + ' WHERE province_code = ANY($1::text[])', [only]), req.locale);
+      const order = ` ORDER BY ${byName(req.locale)}`;
+      return only === undefined || only === null ? db.many(FMP_SQL + order) : db.many(FMP_SQL + ' WHERE province_code = ANY($1::text[])' + order, [only]);
     });
 
     const fmpBody = z.object({

@@ -143,3 +143,12 @@ export function openForCommand(opts: { databaseUrl: string | null; dataDir: stri
   if (opts.databaseUrl) return Promise.resolve(connectServer(opts.databaseUrl));
   return openEmbedded({ dataDir: opts.dataDir, command: opts.command, max: 4 });
 }
+
+/**
+ * An ORDER BY expression that sorts names for people in the reader's language: Persian names by
+ * the ICU collation marz_fa, English ones by marz_en (migration 0006). Sorting outside the
+ * database uses comparePersian (src/platform/text.ts) instead.
+ */
+export function byName(locale: string, fa = 'name_fa', en = 'name_en'): string {
+  return locale === 'fa' ? `${fa} COLLATE marz_fa` : `${en} COLLATE marz_en`;
+}
