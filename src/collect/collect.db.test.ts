@@ -161,6 +161,12 @@ test(`[${TEST_ENGINE}] an FMS interview through the engine is stored once`, asyn
   assert.equal(row!.answers.education, 'primary');
   const changed = await t.app.inject({ method: 'POST', url: `${base}/submission`, ...multipartSubmission(filled.instanceXml.replace('<age>34</age>', '<age>35</age>')) });
   assert.equal(changed.statusCode, 409);
+  const child = filled.instanceXml.replace('<age>34</age>', '<age>12</age>').replace(/uuid:[0-9a-f-]+/, `uuid:${randomUUID()}`);
+  const refused = await t.app.inject({ method: 'POST', url: `${base}/submission`, ...multipartSubmission(child) });
+  assert.equal(refused.statusCode, 400);
+  const message = /<message[^>]*>([^<]*)<\/message>/.exec(refused.body)![1];
+  assert.match(message, /سن/, 'names the field as the form does, in the user\'s language');
+  assert.doesNotMatch(message.replace(/\u2068[^\u2069]*\u2069/g, ''), /[A-Za-z]/, 'no English in the Persian message');
 });
 
 test(`[${TEST_ENGINE}] HTTP Basic on loopback only; a revoked device link stops at once`, async () => {

@@ -9,10 +9,10 @@ import type { Locale } from '../platform/i18n/messages.ts';
 import { parseDate } from '../platform/calendar.ts';
 import { submitRecords } from '../flows/records.ts';
 import { submitInterview, interviewSchema, loadQuestions, type Interview } from '../flows/survey.ts';
-import { FMR_FIELDS } from '../flows/format.ts';
+import { FMR_FIELDS, FMR_COLUMN_BY_KEY, type Label } from '../flows/format.ts';
 import type { RawRow, Problem } from '../flows/validate.ts';
 import type { CollectSender } from './devices.ts';
-import { FMR_FORM_ID, FMS_FORM_ID, type FormId } from './xform.ts';
+import { FMR_FORM_ID, FMS_FORM_ID, FMS_LABELS, type FormId } from './xform.ts';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true, processEntities: true, isArray: () => false });
 
@@ -76,7 +76,16 @@ export async function fmsInterview(db: Database, p: ParsedSubmission): Promise<I
     answers,
     enumerator: text(p.values.enumerator) || null,
   });
-  if (!parsed.success) throw new AppError('invalid_interview', 400, { details: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  if (!parsed.success) {
+    // The fields to check, named as the form names them, in both languages.
+    const byCode = new Map(questions.map((q) => [q.code, { en: q.text_en, fa: q.text_fa }]));
+    const labels = [...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? '')))].map((k): Label => {
+      if (k === 'answers') return byCode.get(String(parsed.error.issues.find((i) => i.path[0] === 'answers')?.path[1] ?? '')) ?? FMS_LABELS.answers;
+      if (k in FMS_LABELS) return FMS_LABELS[k as keyof typeof FMS_LABELS];
+      return FMR_COLUMN_BY_KEY.get(k as any)?.label ?? { en: k, fa: k };
+    });
+    throw new AppError('collect_invalid_interview', 400, { fields_en: labels.map((l) => l.en).join(', '), fields_fa: labels.map((l) => l.fa).join('، ') });
+  }
   return parsed.data;
 }
 

@@ -187,7 +187,7 @@ export function fmrXForm(fmps: FmpChoice[]): GeneratedForm {
   return f.build();
 }
 
-const FMS_LABELS = {
+export const FMS_LABELS = {
   consent: { en: 'The person agrees to be interviewed', fa: 'فرد با مصاحبه موافق است' },
   consentNo: { en: 'Without consent there is no interview: count the refusal in Marz\'s survey page.', fa: 'بدون رضایت مصاحبه‌ای انجام نمی‌شود: امتناع را در صفحه پیمایش مرز بشمارید.' },
   sex: { en: 'Sex', fa: 'جنسیت' },
