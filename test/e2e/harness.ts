@@ -12,7 +12,7 @@
 //     …
 //   });
 //
-// startServer() runs the real server (`node bin/marz.js serve`) on a fresh embedded database in
+// startServer() runs the real server (`node bin/marz.js serve`) on a fresh embedded PostgreSQL in
 // a temporary directory and a free port; it builds the web app once (npm run build) if
 // web/dist is missing. Nothing is fetched from the internet.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { stopCluster } from '../../src/platform/db/embedded.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CHROMIUM = '/usr/bin/chromium';
@@ -115,7 +116,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       resolve();
     }),
   );
-  const cleanup = () => {
+  const cleanup = async () => {
+    // A server that had to be killed leaves its PostgreSQL running: stop it before its files go.
+    if (!opts.env?.DATABASE_URL) await stopCluster(dataDir);
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   };
 
@@ -126,7 +129,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       await exit;
       clearTimeout(timer);
     }
-    cleanup();
+    await cleanup();
   };
 
   try {
