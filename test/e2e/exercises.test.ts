@@ -130,6 +130,11 @@ test('a Persian tabletop: live injects to addressees only, pause and send now, t
   await rate.getByRole('button', { name: 'ذخیره' }).click();
   await rate.locator('.badge', { hasText: 'انجام شد با چالش‌های جدی' }).waitFor();
 
+  // The timeline replays what happened, in Persian.
+  await ctl.getByTestId('tab-control').click();
+  await ctl.getByText('گاه‌شمار (بازپخش)').click();
+  await ctl.getByTestId('timeline').getByText('پیام ۲ فرستاده شد').waitFor();
+
   // The controller ends play, drafts the report, adds an improvement item; the report and the plan show them.
   await ctl.getByRole('button', { name: 'پایان تمرین' }).click();
   await ctl.getByTestId('tab-report').click();

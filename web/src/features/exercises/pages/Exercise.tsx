@@ -4,10 +4,10 @@
 // after-action report and improvement items for planners. The EXERCISE mark is on every tab.
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
-import { ApiError, post } from '../../../app/api.ts';
-import { formatDate, formatDateTime, formatNumber } from '../../../app/format.ts';
+import { ApiError, get, post } from '../../../app/api.ts';
+import { formatDate, formatDateTime, formatDigits, formatNumber } from '../../../app/format.ts';
 import { FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
 import { DateInput } from '../../../components/DateInput.tsx';
 import { useFmps } from '../../places/api.ts';
@@ -288,6 +288,7 @@ function ControlTab({ x }: { x: Overview }) {
     <>
       {x.can.manage && <MselImport x={x} />}
       {x.can.manage && <SurgeScenario x={x} />}
+      <Timeline x={x} />
       {error && <FormMessage>{error}</FormMessage>}
       <QueryView query={q} isEmpty={(d) => !d.injects.length} empty={<p className="muted">{t('exercises.control.empty')}</p>}>
         {(d) => (
@@ -349,6 +350,49 @@ function MselImport({ x }: { x: Overview }) {
       <p className="small muted">{t('exercises.import.help')}</p>
       <input type="file" accept=".csv,.xlsx" aria-label={t('exercises.import.title')} onChange={(e) => e.target.files?.[0] && upload(e.target.files[0])} />
       {result && <FormMessage kind={result.ok ? 'success' : 'error'}>{result.text}</FormMessage>}
+    </details>
+  );
+}
+
+/** Everything that happened, in order, with wall and scenario time (for replay and the debrief). */
+function Timeline({ x }: { x: Overview }) {
+  const { t, locale } = useT();
+  const [open, setOpen] = useState(false);
+  const q = useQuery({ queryKey: xKeys.part(x.code, 'timeline'), queryFn: () => get<{ events: { id: number; at: string; scenario_at: string | null; kind: string; inject: string | null; teams: string[] | null; actor: string | null; details: any }[] }>(`${X}/${encodeURIComponent(x.code)}/timeline`), enabled: open });
+  return (
+    <details className="card" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>{t('exercises.timeline.title')}</summary>
+      {open && (
+        <QueryView query={q} isEmpty={(d) => !d.events.length} empty={<p className="muted">{t('exercises.none')}</p>}>
+          {(d) => (
+            <TableWrap label={t('exercises.timeline.title')}>
+              <table className="table" data-testid="timeline">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('exercises.timeline.wall')}</th>
+                    <th scope="col">{t('exercises.clock.scenarioTime')}</th>
+                    <th scope="col">{t('exercises.timeline.event')}</th>
+                    <th scope="col">{t('exercises.timeline.who')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.events.map((e) => (
+                    <tr key={e.id}>
+                      <td className="nowrap">{formatDateTime(e.at, locale)}</td>
+                      <td className="nowrap">{e.scenario_at ? formatDateTime(e.scenario_at, locale) : '—'}</td>
+                      <td>
+                        {e.kind === 'clock' ? t(`exercises.timeline.clock_${e.details?.action ?? 'start'}`) : t(`exercises.timeline.${e.kind}`, { number: formatDigits(e.inject ?? '', locale) })}
+                        {e.teams && <span className="muted"> ({e.teams.join(locale === 'fa' ? '، ' : ', ')})</span>}
+                      </td>
+                      <td>{e.actor ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          )}
+        </QueryView>
+      )}
     </details>
   );
 }
