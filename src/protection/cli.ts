@@ -11,6 +11,8 @@ import { importCases } from './import.ts';
 import { protectionStats, parseDimensions, cliTable, exportCsv, DIMENSIONS, K_INTERNAL } from './stats.ts';
 import { rotateKey } from './rotate.ts';
 import { retention } from './workflow.ts';
+import { exportCases, readExport } from './export.ts';
+import { readKeyFile } from '../platform/db/backup.ts';
 
 type WithDb = <T>(config: Config, command: string, fn: (db: Database) => Promise<T>) => Promise<T>;
 
@@ -59,7 +61,9 @@ const USAGE = `Usage:
   marz protection stats --by DIMS [--from D --to D] [--k N] [--province IR-NN] [--json] [--export FILE.csv]
       DIMS: comma-separated from ${DIMENSIONS.join(',')}; k: ${K_INTERNAL} inside Marz (default), 11 for anything published
   marz protection rotate-key [--retire]     new key, every encrypted field re-encrypted (--retire drops the old keys)
-  marz protection retention [--apply]       cases due for anonymisation or purge (a dry run unless --apply)`;
+  marz protection retention [--apply]       cases due for anonymisation or purge (a dry run unless --apply)
+  marz protection export-cases FILE --key-file KEY [--agency CODE]   the cases, encrypted (AES-256-GCM; make a key with marz backup --new-key KEY)
+  marz protection read-export FILE --key-file KEY                    an export's cases as JSON lines`;
 
 export async function protectionCommand(args: string[], config: Config, withDatabase: WithDb): Promise<number> {
   const sub = args[0];
@@ -107,6 +111,33 @@ export async function protectionCommand(args: string[], config: Config, withData
         console.log(`${r.dry_run ? 'Dry run: would ' : ''}anonymise ${r.anonymise} and purge ${r.purge} case(s); ${r.on_legal_hold} closed case(s) are under legal hold.`);
         for (const d of r.due) console.log(`  ${d.case_id}  ${d.record_type}  closed ${d.closed_at}  → ${d.action}`);
       }
+      return 0;
+    });
+  }
+  if (sub === 'export-cases' || sub === 'read-export') {
+    const { values, positionals } = parseArgs({ args: args.slice(1), allowPositionals: true, options: { 'key-file': { type: 'string' }, agency: { type: 'string' } } });
+    const file = positionals[0];
+    if (!file || !values['key-file']) {
+      console.error(USAGE);
+      return 2;
+    }
+    const key = readKeyFile(values['key-file']);
+    if (sub === 'read-export') {
+      for (const c of readExport(file, key)) console.log(JSON.stringify(c));
+      return 0;
+    }
+    return withDatabase(config, 'protection export-cases', async (db) => {
+      let agencyId: number | null = null;
+      if (values.agency) {
+        const a = await db.one('SELECT id FROM agencies WHERE code = $1', [values.agency]);
+        if (!a) {
+          console.error(`marz: there is no agency "${values.agency}".`);
+          return 2;
+        }
+        agencyId = Number(a.id);
+      }
+      const n = await exportCases(db, cipherFor(config.dataDir), file, key, cliActor('marz protection export-cases'), { agencyId });
+      console.log(`Wrote ${n} case(s) to ${file}, encrypted (AES-256-GCM) with ${values['key-file']}.`);
       return 0;
     });
   }

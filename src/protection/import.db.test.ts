@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { gunzipSync } from 'node:zlib';
 import { backup } from '../platform/db/backup.ts';
+import { exportCases, readExport } from './export.ts';
 import { testDatabase } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
 import { cliActor } from '../platform/audit.ts';
@@ -134,6 +135,23 @@ test('a backup holds the ciphertext, not the name (even an unencrypted backup fi
   assert.match(text, /v1\.k[0-9a-f]+\./, 'the encrypted values are in the backup');
   assert.equal(text.includes(MARKER), false);
   assert.equal(text.includes('زهرا'), false);
+});
+
+test('an export of case data is an encrypted file; the right key reads it back, a wrong one does not', async () => {
+  const key = Buffer.alloc(32, 7);
+  const file = join(dir, 'cases.export');
+  const n = await exportCases(db, cipherFor(dir, env), file, key, cliActor('test'));
+  assert.equal(n, 24);
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  const raw = readFileSync(file);
+  assert.equal(raw.includes(Buffer.from(MARKER)), false);
+  assert.throws(() => gunzipSync(raw));
+  const back = readExport(file, key) as any[];
+  assert.equal(back.find((c) => c.id === ids[0]).given_name, MARKER);
+  assert.equal(back.find((c) => c.id === ids[0]).consents[0].statistics, false);
+  assert.throws(() => readExport(file, Buffer.alloc(32, 8)));
+  const a = await db.one(`SELECT details FROM audit_log WHERE action = 'protection.case.export'`);
+  assert.equal(a!.details.case_ids.length, 24);
 });
 
 test('importing the same file again changes nothing; an XLSX of the same rows too', async () => {

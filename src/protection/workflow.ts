@@ -343,6 +343,9 @@ export async function retention(q: Queryable, actor: Actor, opts: { apply: boole
       await q.query('DELETE FROM protection_cases WHERE id = ANY($1::uuid[])', [purge]);
     }
     for (const d of due) await audit(q, actor, `protection.case.retention_${d.action}`, 'protection_case', d.case_id, { record_type: d.record_type, closed_at: d.closed_at });
+  } else if (due.length) {
+    // The dry run's list names cases: a read, recorded as such.
+    await audit(q, actor, 'protection.retention.dry_run', 'protection_case', null, { case_ids: due.map((d) => d.case_id) });
   }
   return { dry_run: !opts.apply, due, anonymise: due.filter((d) => d.action === 'anonymise').length, purge: due.filter((d) => d.action === 'purge').length, on_legal_hold: held };
 }
