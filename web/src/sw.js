@@ -63,16 +63,23 @@ async function asset(request) {
 }
 
 async function apiRead(request) {
+  let response = null;
   try {
-    return await keep(API_CACHE, request, await fetch(request));
-  } catch (e) {
-    const hit = await caches.match(request, { cacheName: API_CACHE });
-    if (hit) return hit;
-    // No session kept on this device (signed out, or never signed in here): nobody is signed in.
-    if (new URL(request.url).pathname === '/api/v1/auth/session')
-      return new Response(JSON.stringify({ error: { code: 'unauthenticated', message: 'Not signed in' } }), { status: 401, headers: { 'content-type': 'application/json', 'x-marz-offline': '1' } });
-    return new Response(JSON.stringify({ error: { code: 'offline', message: 'No connection' } }), { status: 503, headers: { 'content-type': 'application/json', 'x-marz-offline': '1' } });
+    response = await fetch(request);
+  } catch {
+    response = null;
   }
+  if (response) {
+    // Signed out on the server (expired, ended elsewhere): nothing of the user is kept any longer.
+    if (response.status === 401) await caches.delete(API_CACHE);
+    return keep(API_CACHE, request, response);
+  }
+  const hit = await caches.match(request, { cacheName: API_CACHE });
+  if (hit) return hit;
+  // No session kept on this device (signed out, or never signed in here): nobody is signed in.
+  const json = (status, code, message) => new Response(JSON.stringify({ error: { code, message } }), { status, headers: { 'content-type': 'application/json', 'x-marz-offline': '1' } });
+  if (new URL(request.url).pathname === '/api/v1/auth/session') return json(401, 'unauthenticated', 'Not signed in');
+  return json(503, 'offline', 'No connection');
 }
 
 self.addEventListener('fetch', (event) => {
