@@ -5,7 +5,7 @@
 // With exploitation among the dimensions a case counts once per exploitation type it has
 // (cases without one count as "none"), and the totals are in the same unit.
 import type { Queryable } from '../platform/db/database.ts';
-import { AGE_BAND_SQL } from './cases.ts';
+import { AGE_BAND_SQL, ageBandOf } from './cases.ts';
 import { suppressTable } from './suppress.ts';
 
 export const DIMENSIONS = ['province', 'fmp', 'nationality', 'sex', 'age_band', 'exploitation', 'status', 'month', 'referral_outcome'] as const;
@@ -62,25 +62,43 @@ export async function protectionStats(q: Queryable, s: StatsQuery): Promise<Stat
   if (s.to) params.push(s.to), where.push(`c.screened_on <= $${params.length}::date`);
   if (s.provinces) params.push(s.provinces), where.push(`c.province_code = ANY($${params.length}::text[])`);
   if (s.province) params.push(s.province), where.push(`c.province_code = $${params.length}`);
-  const exploded = s.by.includes('exploitation');
-  // One scan: the counts of consenting cases per cell, and (once per case) those left out.
-  const from = `protection_cases c${exploded ? " CROSS JOIN LATERAL unnest(CASE WHEN cardinality(c.exploitation) = 0 THEN ARRAY['none'] ELSE c.exploitation END) WITH ORDINALITY AS x(e, ord)" : ''}`;
-  const select = s.by.map((d, i) => `${EXPR[d]} AS d${i}`).join(', ');
+  // One scan, grouped by raw values (age, the exploitation array): the database makes few groups,
+  // and the age bands and the per-type breakdown are folded here. Non-consenting cases are counted
+  // in the same scan (once per case, as the rows are not exploded in SQL).
+  const raw = s.by.map((d) => (d === 'age_band' ? 'c.age' : d === 'exploitation' ? 'c.exploitation' : EXPR[d]));
+  const select = raw.map((e, i) => `${e} AS d${i}`).join(', ');
   const groups = s.by.map((_, i) => `d${i}`).join(', ');
   const rows = (
     await q.query(
-      `SELECT ${select}${s.by.length ? ', ' : ''}count(*) FILTER (WHERE c.consent_statistics)::int AS n,
-              count(*) FILTER (WHERE NOT c.consent_statistics${exploded ? ' AND x.ord = 1' : ''})::int AS excluded
-       FROM ${from} WHERE ${where.join(' AND ')} ${s.by.length ? `GROUP BY ${groups} ORDER BY ${groups}` : ''}`,
+      `SELECT ${select}${s.by.length ? ', ' : ''}count(*) FILTER (WHERE c.consent_statistics)::int AS n, count(*) FILTER (WHERE NOT c.consent_statistics)::int AS excluded
+       FROM protection_cases c WHERE ${where.join(' AND ')} ${s.by.length ? `GROUP BY ${groups}` : ''}`,
       params,
     )
   ).rows;
-  const excluded = rows.reduce((sum, r) => sum + r.excluded, 0);
-  const table = suppressTable(
-    rows.filter((r) => r.n > 0).map((r) => ({ key: s.by.map((_, i) => String(r[`d${i}`])), count: r.n })),
-    s.by.length,
-    k,
-  );
+  let excluded = 0;
+  const counts = new Map<string, { key: string[]; count: number }>();
+  for (const r of rows) {
+    excluded += r.excluded;
+    if (!r.n) continue;
+    // The keys of this group: one, or one per exploitation type.
+    let keys: string[][] = [[]];
+    s.by.forEach((d, i) => {
+      const v = r[`d${i}`];
+      const values = d === 'age_band' ? [ageBandOf(v)] : d === 'exploitation' ? ((v as string[]).length ? [...new Set(v as string[])] : ['none']) : [String(v)];
+      keys = keys.flatMap((k) => values.map((x) => [...k, x]));
+    });
+    for (const key of keys) {
+      const id = key.join('\u0000');
+      const c = counts.get(id);
+      if (c) c.count += r.n;
+      else counts.set(id, { key, count: r.n });
+    }
+  }
+  const sorted = [...counts.values()].sort((a, b) => {
+    for (let i = 0; i < a.key.length; i++) if (a.key[i] !== b.key[i]) return a.key[i]! < b.key[i]! ? -1 : 1;
+    return 0;
+  });
+  const table = suppressTable(sorted, s.by.length, k);
   return {
     k,
     cells: table.cells.map((c) => ({ ...Object.fromEntries(s.by.map((d, i) => [d, c.key[i]!])), count: c.count })),
