@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Queryable } from '../platform/db/database.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { audit, type Actor } from '../platform/audit.ts';
-import { normalisePersian } from '../platform/text.ts';
+import { normalisePersian, toAsciiDigits } from '../platform/text.ts';
 
 export const THEMES = ['border_infrastructure', 'reception_capacity', 'protection_services', 'health_at_poe', 'data', 'coordination', 'training'] as const;
 export const PRIORITIES = ['high', 'medium', 'low'] as const;
@@ -71,7 +71,12 @@ export async function getNeed(q: Queryable, id: number) {
   return r;
 }
 
+/** Framework codes as stored: ASCII digits, no stray spaces (a GCM objective typed as ۱۱ is 11). */
+const normLinks = <T extends { governance_links?: { framework: string; code: string }[] }>(x: T): T =>
+  x.governance_links ? { ...x, governance_links: x.governance_links.map((l) => ({ framework: l.framework.trim(), code: toAsciiDigits(l.code).trim() })) } : x;
+
 export async function createNeed(q: Queryable, actor: Actor, input: NeedInput, createdBy: string | null) {
+  input = normLinks(input);
   if (!(await q.query('SELECT 1 FROM provinces WHERE code = $1', [input.province_code])).rowCount) throw new AppError('provinces_unknown_province', 400, { value: input.province_code }, { field: 'province_code' });
   await checkLinks(q, input.province_code, input.round_no, input);
   const id = Number(
@@ -88,6 +93,7 @@ export async function createNeed(q: Queryable, actor: Actor, input: NeedInput, c
 }
 
 export async function updateNeed(q: Queryable, actor: Actor, id: number, patch: z.infer<typeof needPatch>) {
+  patch = normLinks(patch);
   const old = await getNeed(q, id);
   await checkLinks(q, old.province_code, old.round_no, patch);
   const sets: string[] = [];

@@ -80,6 +80,16 @@ test('an attendance sheet imported in the web app is counted on the Persian prov
   assert.equal(await table.locator('tr[data-code="IR-11"] td[data-metric="participants"]').innerText(), '۳');
   if (shots) (await page.waitForTimeout(2000), await page.screenshot({ path: join(shots, 'comparison-fa.png') }));
 
+  // A provincial need recorded in the web app shows on the needs page.
+  await page.goto(`${server.url}/provinces/needs`);
+  const form = page.getByRole('form', { name: 'ثبت نیاز' });
+  await form.getByLabel('استان').selectOption('IR-11');
+  await form.getByLabel('نیاز', { exact: true }).fill('مرکز پذیرش در میرجاوه');
+  await form.getByLabel('اهداف پیمان جهانی مهاجرت').fill('۱۱');
+  await form.getByRole('button', { name: 'ثبت نیاز' }).click();
+  await page.getByTestId('needs-table').getByText('مرکز پذیرش در میرجاوه').waitFor();
+  assert.match(await page.getByTestId('needs-table').innerText(), /هدف پیمان جهانی ۱۱/);
+
   // Internal mobility from a file: the matrix and the totals.
   await page.goto(`${server.url}/provinces/mobility`);
   await page.getByLabel('درون‌برد پرونده').setInputFiles({ name: 'mobility.csv', mimeType: 'text/csv', buffer: Buffer.from(MOBILITY) });

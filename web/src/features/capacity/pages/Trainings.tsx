@@ -13,6 +13,7 @@ import { DateInput } from '../../../components/DateInput.tsx';
 import { useProvinces } from '../../places/api.ts';
 import { useCreateTraining, useTrainings } from '../api.ts';
 import { ImportSheet } from './ImportSheet.tsx';
+import { toAsciiDigits } from '@platform/text.ts';
 
 export default function Trainings() {
   const { t, locale } = useT();
@@ -26,7 +27,7 @@ export default function Trainings() {
   const [form, setForm] = useState(blank);
   const set = (k: keyof typeof blank) => (v: string) => setForm({ ...form, [k]: v });
   const [importCode, setImportCode] = useState('');
-  const list = (s: string) => s.split(/[,،]/).map((x) => x.trim()).filter(Boolean);
+  const list = (s: string) => toAsciiDigits(s).split(/[,،]/).map((x) => x.trim()).filter(Boolean);
 
   return (
     <section className="page">

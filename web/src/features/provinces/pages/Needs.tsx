@@ -12,6 +12,7 @@ import { SelectField, TextField, FormMessage } from '../../../components/Field.t
 import { useProvinces } from '../../places/api.ts';
 import { useAgencies } from '../../admin/api.ts';
 import { NEED_STATUSES, PRIORITIES, THEMES, useCreateNeed, useNeeds, useUpdateNeed } from '../api.ts';
+import { toAsciiDigits } from '@platform/text.ts';
 import '../provinces.css';
 
 export default function Needs() {
@@ -25,7 +26,7 @@ export default function Needs() {
   const q = useNeeds(province || undefined);
   const create = useCreateNeed();
   const update = useUpdateNeed();
-  const blank = { province_code: province, round_no: '1', theme: 'reception_capacity', title: '', priority: 'high', evidence: '', responsible_agency: '', status: 'identified', gcm: '' };
+  const blank = { province_code: province, round_no: '1', theme: 'reception_capacity', title: '', priority: 'high', evidence: '', responsible_agency: '', status: 'identified', gcm: '', items: '' };
   const [form, setForm] = useState(blank);
   const set = (k: keyof typeof blank) => (v: string) => setForm({ ...form, [k]: v });
   const provinceOptions = sortByName(provinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }));
@@ -43,7 +44,8 @@ export default function Needs() {
         evidence: form.evidence,
         responsible_agency: form.responsible_agency || null,
         status: form.status,
-        governance_links: form.gcm ? form.gcm.split(/[,،\s]+/).filter(Boolean).map((c) => ({ framework: 'gcm', code: c })) : [],
+        governance_links: form.gcm ? toAsciiDigits(form.gcm).split(/[,،\s]+/).filter(Boolean).map((c) => ({ framework: 'gcm', code: c })) : [],
+        exercise_item_ids: form.items ? toAsciiDigits(form.items).split(/[,،\s]+/).filter(Boolean).map(Number) : [],
       },
       { onSuccess: () => setForm({ ...blank, province_code: form.province_code, round_no: form.round_no }) },
     );
@@ -66,6 +68,7 @@ export default function Needs() {
           <SelectField label={t('provinces.fields.agency')} value={form.responsible_agency} placeholder="—" onChange={set('responsible_agency')} options={sortByName(agencies.data ?? [], locale).map((a: any) => ({ value: a.code, label: nameOf(a, locale) }))} />
           <SelectField label={t('provinces.fields.status')} value={form.status} onChange={set('status')} options={NEED_STATUSES.map((x) => ({ value: x, label: t(`provinces.statuses.${x}`) }))} />
           <TextField label={t('provinces.fields.gcm')} hint={t('provinces.fields.gcmHint')} value={form.gcm} onChange={set('gcm')} />
+          <TextField label={t('provinces.fields.exerciseItems')} hint={t('provinces.fields.exerciseItemsHint')} value={form.items} onChange={set('items')} />
           <button className="btn btn-primary" type="submit" disabled={create.isPending}>
             {t('provinces.needs.add')}
           </button>
@@ -98,6 +101,12 @@ export default function Needs() {
                     <td dir="auto">
                       {n.title}
                       {n.evidence && <div className="muted small" dir="auto">{n.evidence}</div>}
+                      {(n.governance_links.length > 0 || n.exercise_item_ids.length > 0) && (
+                        <div className="muted small">
+                          {n.governance_links.map((l: any) => `${l.framework === 'gcm' ? t('provinces.fields.gcmShort') : l.framework} ${/^\d+$/.test(l.code) ? formatNumber(Number(l.code), locale) : l.code}`).join(t('provinces.listSeparator'))}
+                          {n.exercise_item_ids.length > 0 && ` · ${t('provinces.fields.exerciseItems')}: ${n.exercise_item_ids.map((i: number) => formatNumber(Number(i), locale)).join(t('provinces.listSeparator'))}`}
+                        </div>
+                      )}
                     </td>
                     <td>
                       <Badge tone={n.priority === 'high' ? 'bad' : n.priority === 'medium' ? 'warn' : 'neutral'}>{t(`provinces.priorities.${n.priority}`)}</Badge>
