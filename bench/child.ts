@@ -24,6 +24,16 @@ async function main(): Promise<Partial<ScenarioResult>> {
       return (await import('./scenarios/web.ts')).run(spec, log);
     case 'growth':
       return (await import('./scenarios/growth.ts')).run(spec, log);
+    case 'flows-files':
+      return (await import('./scenarios/flows-files.ts')).run(spec, log);
+    case 'collect':
+      return (await import('./scenarios/collect.ts')).run(spec, log);
+    case 'protection':
+      return (await import('./scenarios/protection.ts')).run(spec, log);
+    case 'provinces':
+      return (await import('./scenarios/provinces.ts')).run(spec, log);
+    case 'exercises':
+      return (await import('./scenarios/exercises.ts')).run(spec, log);
     default:
       throw new Error(`unknown scenario ${spec.scenario}`);
   }

@@ -112,6 +112,13 @@ export async function runBench(args: string[]): Promise<number> {
     if (wanted('export')) plans.push({ scenario: 'export', engine, records: N, runs, options: { xlsxRuns: quick ? runs : 2 }, timeoutS: quick ? 120 : 7200 });
     if (wanted('concurrency')) plans.push({ scenario: 'concurrency', engine, records: N, runs: 1, options: { clients: 50, seconds: quick ? 1.5 : 10 }, timeoutS: quick ? 120 : 1800 });
   }
+  // The capabilities' own targets (issues 10–14), on the first engine.
+  const e0 = engines[0]!;
+  if (wanted('flows-files')) plans.push({ scenario: 'flows-files', engine: e0, records: 0, runs: quick ? 3 : 5, options: {}, timeoutS: quick ? 120 : 600 });
+  if (wanted('collect')) plans.push({ scenario: 'collect', engine: e0, records: quick ? small : dashboardRecords, runs: 1, options: { requests: quick ? 20 : 200 }, timeoutS: quick ? 300 : 3600 });
+  if (wanted('protection')) plans.push({ scenario: 'protection', engine: e0, records: quick ? 10_000 : 100_000, runs: 1, options: { requests: quick ? 10 : 50 }, timeoutS: quick ? 300 : 3600 });
+  if (wanted('provinces')) plans.push({ scenario: 'provinces', engine: e0, records: quick ? small : dashboardRecords, runs: 1, options: { requests: quick ? 10 : 50 }, timeoutS: quick ? 300 : 3600 });
+  if (wanted('exercises')) plans.push({ scenario: 'exercises', engine: e0, records: 0, runs: 1, options: { players: 100, injects: quick ? 6 : 20 }, timeoutS: 180 });
   if (wanted('web')) plans.push({ scenario: 'web', engine: engines[0]!, records: quick ? small : N, runs: 1, options: { loads: quick ? 1 : 5, build: values['build-web'] || !quick }, timeoutS: quick ? 120 : 900 });
   if (!plans.length) {
     console.error('Nothing to run.');
@@ -154,7 +161,7 @@ export async function runBench(args: string[]): Promise<number> {
       // Data are prepared here, outside the measured process.
       if (plan.scenario === 'import') await csvFile(plan.records);
       if (plan.scenario === 'growth') for (const n of plan.options.sizes as number[]) await csvFile(n);
-      if (['dashboard', 'export', 'concurrency', 'web'].includes(plan.scenario)) {
+      if (['dashboard', 'export', 'concurrency', 'web', 'collect', 'provinces'].includes(plan.scenario)) {
         const built = await ensureDataset(plan.engine, plan.records, (s) => console.log(`  ${s}`));
         if (built) console.log(`  dataset ready in ${Math.round(built.ms / 1000)} s`);
       }

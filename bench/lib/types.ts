@@ -1,8 +1,8 @@
 // Shapes shared by the benchmark's parent (bench/run.ts) and its scenario processes (bench/child.ts).
 import type { Engine } from '../../src/platform/db/database.ts';
 
-export type ScenarioName = 'import' | 'import-load' | 'dashboard' | 'export' | 'concurrency' | 'web' | 'growth';
-export const SCENARIOS: ScenarioName[] = ['import', 'import-load', 'dashboard', 'export', 'concurrency', 'web', 'growth'];
+export type ScenarioName = 'import' | 'import-load' | 'dashboard' | 'export' | 'concurrency' | 'web' | 'growth' | 'flows-files' | 'collect' | 'protection' | 'provinces' | 'exercises';
+export const SCENARIOS: ScenarioName[] = ['import', 'import-load', 'dashboard', 'export', 'concurrency', 'web', 'growth', 'flows-files', 'collect', 'protection', 'provinces', 'exercises'];
 
 export interface ScenarioSpec {
   scenario: ScenarioName;
