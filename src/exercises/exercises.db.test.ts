@@ -226,3 +226,25 @@ test('CLI: an XLSX MSEL with a Persian header, a Jalali text time and an Excel d
     ['2', '2026-03-21T08:15:00.000Z', 'D+0 H+02:45'],
   ]);
 });
+
+test('the MSEL exported as a sheet (Persian header, EXERCISE mark) imports into another exercise with the same schedule', async () => {
+  const planner = await t.user([{ role: 'exercise_planner', provinces: null }]);
+  const api = t.as(planner);
+  const res = await api('GET', '/api/v1/exercises/DOG-TTX/msel.xlsx?lang=fa');
+  assert.equal(res.statusCode, 200, res.body);
+  assert.match(String(res.headers['content-disposition']), /EXERCISE-DOG-TTX-msel\.xlsx/);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(res.rawPayload as any);
+  assert.deepEqual(wb.worksheets.map((w) => w.name), ['تمرین MSEL', 'تمرین']);
+  assert.match(String(wb.worksheets[0]!.headerFooter.oddHeader), /تمرین/);
+  const file = join(mkdtempSync(join(tmpdir(), 'msel-')), 'again.xlsx');
+  await wb.xlsx.writeFile(file);
+  await cli(['create', 'DOG-TTX-2', '--type', 'tabletop', '--title', 'again', '--startex', '2026-04-01 09:00', '--team', 'bafia:bafia', '--team', 'moh:moh',
+    '--objective', 'O1:Coordination:x', '--objective', 'O2:Health:y']);
+  const r = await cli(['import-msel', file, '--exercise', 'DOG-TTX-2']);
+  assert.equal(r.code, 0, r.errors.join('\n'));
+  const a = JSON.parse((await cli(['msel', 'DOG-TTX', '--json'])).logs.join('\n')).injects;
+  const b = JSON.parse((await cli(['msel', 'DOG-TTX-2', '--json'])).logs.join('\n')).injects;
+  assert.deepEqual(b.map((i: any) => [i.number, i.offset, i.to, i.channel, i.subject]), a.map((i: any) => [i.number, i.offset, i.to, i.channel, i.subject]));
+  assert.equal((await t.as(await t.user([]))('GET', '/api/v1/exercises/DOG-TTX/msel.xlsx')).statusCode, 404);
+});

@@ -201,6 +201,15 @@ export const exercisesCapability: Capability = {
       return marked({ exercise: a.ex.code, startex: new Date(a.ex.startex).toISOString(), injects: await S.listMsel(db, a.ex.id) });
     });
 
+    api.get(`${P}/:code/msel.xlsx`, { schema: { tags, summary: 'The MSEL as a sheet in the import format (EXERCISE-marked), to reuse in another exercise', params: codeParam, querystring: z.object({ lang: z.enum(['en', 'fa']).optional() }) } }, async (req, reply) => {
+      const a = need(await access(req, req.params.code), 'seesMsel');
+      const lang = req.query.lang ?? req.locale;
+      const buf = await S.mselToXlsx(db, a.ex, lang);
+      await db.tx((c) => audit(c, req.actor(), 'exercise.msel.export', 'exercise', a.ex.code, { lang }));
+      reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="EXERCISE-${a.ex.code}-msel.xlsx"`);
+      return reply.send(buf);
+    });
+
     const injectBody = z.object({
       number: z.string().min(1).max(32),
       time: z.string().min(1).max(40),

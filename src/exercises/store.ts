@@ -401,3 +401,34 @@ export async function moveStartex(c: pg.PoolClient, actor: Actor, ex: ExerciseRo
   await c.query('UPDATE exercises SET startex = $2 WHERE id = $1', [ex.id, startex]);
   await audit(c, actor, 'exercise.startex', 'exercise', ex.code, { from: new Date(ex.startex).toISOString(), to: startex.toISOString() });
 }
+
+// ---------------------------------------------------------------------------
+// MSEL export (XLSX): the import's columns, times as D+N H+HH:MM, so a sheet goes back into
+// another exercise unchanged (a scenario library). The EXERCISE mark is in the sheet's name,
+// its print header and footer, and a second sheet.
+
+const EXPORT_HEADERS = {
+  en: ['number', 'time', 'phase', 'from', 'to', 'channel', 'subject', 'content', 'expected_action', 'objectives'],
+  fa: ['شماره', 'زمان', 'مرحله', 'از', 'به', 'کانال', 'موضوع', 'محتوا', 'اقدام مورد انتظار', 'اهداف'],
+};
+
+export async function mselToXlsx(q: Queryable, ex: ExerciseRow, lang: 'en' | 'fa'): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const injects = await listMsel(q, ex.id);
+  const wb = new ExcelJS.Workbook();
+  const mark = lang === 'fa' ? 'تمرین — شبیه‌سازی، رویداد واقعی نیست' : 'EXERCISE — simulation, not a real event';
+  const ws = wb.addWorksheet(lang === 'fa' ? 'تمرین MSEL' : 'EXERCISE MSEL', { views: [{ rightToLeft: lang === 'fa', state: 'frozen', ySplit: 1 }] });
+  ws.headerFooter.oddHeader = `&C&"-,Bold"&KB42318${mark}`;
+  ws.headerFooter.oddFooter = `&L${ex.code}&R&P / &N`;
+  ws.addRow(EXPORT_HEADERS[lang]);
+  ws.getRow(1).font = { bold: true };
+  for (const i of injects) {
+    ws.addRow([i.number, i.offset, i.phase ?? '', i.from ?? '', i.to.join(','), i.channel, i.subject, i.content, i.expected_action ?? '', i.objectives.join(',')]);
+  }
+  ws.columns.forEach((c, k) => (c.width = [8, 14, 14, 16, 14, 10, 30, 60, 30, 12][k]));
+  const info = wb.addWorksheet(lang === 'fa' ? 'تمرین' : 'EXERCISE');
+  info.addRow([mark]);
+  info.addRow([ex.code, ex.title]);
+  info.addRow(['STARTEX', new Date(ex.startex).toISOString()]);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

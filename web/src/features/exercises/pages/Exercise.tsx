@@ -286,6 +286,9 @@ function ControlTab({ x }: { x: Overview }) {
   const send = (n: string) => run(() => post(`${base}/injects/${encodeURIComponent(n)}/send`)).then(() => qc.invalidateQueries({ queryKey: xKeys.part(x.code, 'control') }));
   return (
     <>
+      <p>
+        <a href={`${base}/msel.xlsx?lang=${locale}`} data-testid="msel-download">{t('exercises.control.download')}</a>
+      </p>
       {x.can.manage && <MselImport x={x} />}
       {x.can.manage && <SurgeScenario x={x} />}
       <Timeline x={x} />
