@@ -97,7 +97,7 @@ test('foundation: setup, sign-in, Persian, map, users, sign-out', { skip: chrome
     const jalali = await page.evaluate((d) => new Intl.DateTimeFormat('fa-IR-u-ca-persian', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).format(new Date(d + 'T00:00:00Z')), iso);
     await from.fill(jalali);
     assert.equal(await from.getAttribute('data-iso'), iso);
-    await page.getByText(`(${iso})`).waitFor(); // the Gregorian equivalent as a hint
+    await page.getByText(`(\u2068${iso}\u2069)`).waitFor(); // the Gregorian equivalent as a hint (a bidi isolate)
     await page.getByRole('button', { name: 'اعمال فیلترها' }).click();
     await page.waitForURL(new RegExp(`from=${iso}`));
     await page.locator('[data-testid="audit-table"] tbody tr').first().waitFor();
