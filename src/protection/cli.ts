@@ -58,7 +58,7 @@ export async function importProtectionCommand(args: string[], config: Config, wi
 }
 
 const USAGE = `Usage:
-  marz protection stats --by DIMS [--from D --to D] [--k N] [--province IR-NN] [--json] [--export FILE.csv]
+  marz protection stats --by DIMS [--from D --to D] [--k N] [--province IR-NN] [--calendar jalali] [--json] [--export FILE.csv]
       DIMS: comma-separated from ${DIMENSIONS.join(',')}; k: ${K_INTERNAL} inside Marz (default), 11 for anything published
   marz protection rotate-key [--retire]     new key, every encrypted field re-encrypted (--retire drops the old keys)
   marz protection retention [--apply]       cases due for anonymisation or purge (a dry run unless --apply)
@@ -68,7 +68,7 @@ const USAGE = `Usage:
 export async function protectionCommand(args: string[], config: Config, withDatabase: WithDb): Promise<number> {
   const sub = args[0];
   if (sub === 'stats') {
-    const { values } = parseArgs({ args: args.slice(1), options: { by: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, k: { type: 'string' }, province: { type: 'string' }, json: { type: 'boolean', default: false }, export: { type: 'string' } } });
+    const { values } = parseArgs({ args: args.slice(1), options: { by: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, k: { type: 'string' }, province: { type: 'string' }, json: { type: 'boolean', default: false }, export: { type: 'string' }, calendar: { type: 'string', default: 'gregorian' } } });
     const by = values.by ? parseDimensions(values.by) : null;
     if (!by) {
       console.error(USAGE);
@@ -81,7 +81,7 @@ export async function protectionCommand(args: string[], config: Config, withData
     }
     const from = dateArg('from', values.from), to = dateArg('to', values.to);
     return withDatabase(config, 'protection stats', async (db) => {
-      const table = await protectionStats(db, { by, from, to, k, province: values.province ?? null });
+      const table = await protectionStats(db, { by, from, to, k, province: values.province ?? null, calendar: values.calendar === 'jalali' ? 'jalali' : 'gregorian' });
       await db.tx((c) => import('../platform/audit.ts').then(({ audit }) => audit(c, cliActor('marz protection stats'), 'protection.stats', null, null, { by: values.by, k })));
       if (values.export) writeFileSync(values.export, exportCsv(table, by, { from, to }));
       if (values.json) console.log(JSON.stringify(cliTable(table)));

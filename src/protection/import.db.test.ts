@@ -212,6 +212,9 @@ test('statistics count consenting cases only and suppress small cells', async ()
   assert.deepEqual([...new Set(m.cells.map((c) => c.referral_outcome))], ['none']);
   assert.ok(m.cells.every((c) => /^\d{4}-\d{2}$/.test(String(c.month))));
   assert.equal(m.total, 20);
+  const j = await protectionStats(db, { by: ['month'], k: 2, calendar: 'jalali' });
+  assert.ok(j.cells.some((c) => c.month === '1404/01'), 'Jalali months: 1404/01/10 is in Farvardin 1404');
+  assert.equal(j.total, 20);
 });
 
 test('rotate-key re-encrypts every value under a new key and recomputes blind indexes; the old key can be retired', async () => {

@@ -371,13 +371,14 @@ export const protectionCapability: Capability = {
       to: isoDate.optional(),
       k: z.coerce.number().int().min(K_INTERNAL).max(100).default(K_INTERNAL).describe('suppression threshold: 5 inside Marz, 11 for anything published'),
       province: z.string().regex(/^IR-\d{2}$/).optional(),
+      calendar: z.enum(['gregorian', 'jalali']).default('gregorian').describe('months as Gregorian YYYY-MM or Jalali YYYY/MM'),
     });
     const stats = async (p: Principal | null, q: z.infer<typeof statsQuery>) => {
       const by = parseDimensions(q.by);
       if (!by) throw new AppError('protection_dimensions', 400, { field: 'by', allowed: DIMENSIONS.join(', ') });
       const u = requireStats(p, q.province ?? null);
       const s = scopeOf(u, VERB.stats);
-      const query = { by, from: q.from, to: q.to, k: q.k, province: q.province, provinces: s.allProvinces ? null : s.provinces };
+      const query = { by, from: q.from, to: q.to, k: q.k, province: q.province, provinces: s.allProvinces ? null : s.provinces, calendar: q.calendar };
       return { by, table: await statsCache.get(db, JSON.stringify(query), () => protectionStats(db, query)) };
     };
     api.get('/api/v1/protection/stats', { schema: { tags, summary: 'Counts of consenting cases with small cells suppressed (primary and secondary)', querystring: statsQuery, response: { 200: z.any() } } }, async (req) => {

@@ -7,6 +7,7 @@
 import type { Queryable } from '../platform/db/database.ts';
 import { AGE_BAND_SQL, ageBandOf } from './cases.ts';
 import { suppressTable } from './suppress.ts';
+import { isoToJalali } from '../platform/calendar.ts';
 
 export const DIMENSIONS = ['province', 'fmp', 'nationality', 'sex', 'age_band', 'exploitation', 'status', 'month', 'referral_outcome'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -35,6 +36,8 @@ export interface StatsQuery {
   provinces?: string[] | null;
   /** One province only (province profile). */
   province?: string | null;
+  /** Calendar of the month dimension: Gregorian YYYY-MM (default) or Jalali YYYY/MM. */
+  calendar?: 'gregorian' | 'jalali';
 }
 
 export interface StatsTable {
@@ -54,6 +57,11 @@ export function parseDimensions(s: string): Dimension[] | null {
   return list as Dimension[];
 }
 
+function jalaliMonth(iso: string): string {
+  const j = isoToJalali(iso);
+  return `${j.jy}/${String(j.jm).padStart(2, '0')}`;
+}
+
 export async function protectionStats(q: Queryable, s: StatsQuery): Promise<StatsTableWithTotals> {
   const k = s.k ?? K_INTERNAL;
   const params: unknown[] = [];
@@ -65,7 +73,8 @@ export async function protectionStats(q: Queryable, s: StatsQuery): Promise<Stat
   // One scan, grouped by raw values (age, the exploitation array): the database makes few groups,
   // and the age bands and the per-type breakdown are folded here. Non-consenting cases are counted
   // in the same scan (once per case, as the rows are not exploded in SQL).
-  const raw = s.by.map((d) => (d === 'age_band' ? 'c.age' : d === 'exploitation' ? 'c.exploitation' : EXPR[d]));
+  const jalali = s.calendar === 'jalali';
+  const raw = s.by.map((d) => (d === 'age_band' ? 'c.age' : d === 'exploitation' ? 'c.exploitation' : d === 'month' && jalali ? "to_char(c.screened_on, 'YYYY-MM-DD')" : EXPR[d]));
   const select = raw.map((e, i) => `${e} AS d${i}`).join(', ');
   const groups = s.by.map((_, i) => `d${i}`).join(', ');
   const rows = (
@@ -84,7 +93,7 @@ export async function protectionStats(q: Queryable, s: StatsQuery): Promise<Stat
     let keys: string[][] = [[]];
     s.by.forEach((d, i) => {
       const v = r[`d${i}`];
-      const values = d === 'age_band' ? [ageBandOf(v)] : d === 'exploitation' ? ((v as string[]).length ? [...new Set(v as string[])] : ['none']) : [String(v)];
+      const values = d === 'age_band' ? [ageBandOf(v)] : d === 'month' && jalali ? [jalaliMonth(v)] : d === 'exploitation' ? ((v as string[]).length ? [...new Set(v as string[])] : ['none']) : [String(v)];
       keys = keys.flatMap((k) => values.map((x) => [...k, x]));
     });
     for (const key of keys) {

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { get, withQuery } from '../../../app/api.ts';
-import { formatNumber } from '../../../app/format.ts';
+import { formatDigits, formatNumber } from '../../../app/format.ts';
 import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
 import { QueryView } from '../../../components/States.tsx';
 import { Checkbox, SelectField } from '../../../components/Field.tsx';
@@ -25,9 +25,9 @@ export default function Stats() {
   const [k, setK] = useState('5');
   const [from, setFrom] = useState<string | null>(null);
   const [to, setTo] = useState<string | null>(null);
-  const query = { by: by.join(','), k, from: from ?? '', to: to ?? '' };
+  const query = { by: by.join(','), k, from: from ?? '', to: to ?? '', calendar: locale === 'fa' ? 'jalali' : 'gregorian' };
   const q = useQuery({ queryKey: protectionKeys.stats(query), queryFn: ({ signal }) => get<Table>('/api/v1/protection/stats', query, signal), enabled: by.length > 0 });
-  const label = (d: string, v: string) => (d === 'sex' ? t(`protection.sex.${v}`) : d === 'status' ? t(`protection.status.${v}`) : d === 'referral_outcome' ? t(`protection.referralStatus.${v}`) : d === 'exploitation' ? tOr(`protection.exploitation.${v}`, v) : v === 'unknown' ? t('protection.unknown') : v);
+  const label = (d: string, v: string) => (d === 'sex' ? t(`protection.sex.${v}`) : d === 'status' ? t(`protection.status.${v}`) : d === 'referral_outcome' ? t(`protection.referralStatus.${v}`) : d === 'month' ? formatDigits(v, locale) : d === 'exploitation' ? tOr(`protection.exploitation.${v}`, v) : v === 'unknown' ? t('protection.unknown') : v);
   const count = (n: number | null) => (n === null ? <span title={t('protection.stats.suppressedTitle', { k })} aria-label={t('protection.stats.suppressed')}>—</span> : formatNumber(n, locale));
   return (
     <section className="page">
