@@ -115,6 +115,11 @@ test('a Persian tabletop: live injects to addressees only, pause and send now, t
   await p2.locator('article.ex-inject[data-number="3"]').waitFor({ timeout: 15_000 });
   assert.deepEqual(await p1.locator('article.ex-inject').evaluateAll((a) => a.map((x) => x.getAttribute('data-number')).sort()), ['1', '3']);
   assert.deepEqual(await p2.locator('article.ex-inject').evaluateAll((a) => a.map((x) => x.getAttribute('data-number')).sort()), ['2', '3']);
+  const shots = process.env.EX_SHOTS; // set to a folder to keep screenshots
+  if (shots) {
+    await p2.screenshot({ path: `${shots}/player-phone.png`, fullPage: true });
+    await ctl.screenshot({ path: `${shots}/controller.png`, fullPage: true });
+  }
   const p1msel = await call(p1, 'GET', `${X}/play`);
   assert.ok(!JSON.stringify(p1msel.json).includes('مسافر بیمار'), 'inject 2 never reaches player 1');
 

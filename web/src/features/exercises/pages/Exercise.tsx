@@ -310,7 +310,7 @@ function ControlTab({ x }: { x: Overview }) {
               <tbody>
                 {d.injects.map((i) => (
                   <tr key={i.number} data-number={i.number} data-status={i.status}>
-                    <td><bdi>{i.number}</bdi>{i.contingency && <div><Badge tone="info">{t('exercises.inject.contingency')}</Badge></div>}</td>
+                    <td><bdi>{formatDigits(i.number, locale)}</bdi>{i.contingency && <div><Badge tone="info">{t('exercises.inject.contingency')}</Badge></div>}</td>
                     <td className="nowrap">{formatDateTime(i.scheduled_at, locale)}{i.phase && <div className="small muted">{i.phase}</div>}</td>
                     <td>{i.to.join(locale === 'fa' ? '، ' : ', ')}</td>
                     <td>{i.subject}{i.expected_action && <div className="small muted">{t('exercises.inject.expected')}: {i.expected_action}</div>}</td>
