@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabase, testApp, type TestUser } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
+import { multipart } from './multipart.testkit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'marz-protection-acl-'));
 process.env.MARZ_PROTECTION_KEY_FILE = join(dir, 'protection.key');
@@ -25,6 +26,7 @@ const PERP = 'Leakcheckperpetrator';
 let caseId = '';
 let referralId = '';
 let alertId = 0;
+let documentId = '';
 
 before(async () => {
   db = await testDatabase();
@@ -53,6 +55,10 @@ before(async () => {
   const r = await t.as(owner)('POST', `/api/v1/protection/cases/${caseId}/referrals`, { to_agency_id: ag.ircs, service: 'shelter', pillar: 'support', fields: ['identity', 'exploitation_detail'], note: 'note' });
   assert.equal(r.statusCode, 201, r.body);
   referralId = r.json().id;
+  const m = multipart('passport-Leakcheckgiven.pdf', Buffer.from('%PDF-1.4 Leakcheckfamily passport scan'));
+  const up = await t.app.inject({ method: 'POST', url: `/api/v1/protection/cases/${caseId}/documents`, payload: m.payload, headers: { ...m.headers, cookie: owner.cookie, 'x-csrf-token': owner.csrf } });
+  assert.equal(up.statusCode, 201, up.body);
+  documentId = up.json().id;
   const breaker = await t.user([{ role: 'protection_case_worker', agencyIds: [ag.moh!], provinces: ['IR-09'] }]);
   assert.equal((await t.as(breaker)('POST', `/api/v1/protection/cases/${caseId}/break-glass`, { reason: 'Emergency at the crossing tonight' })).statusCode, 201);
   alertId = (await t.as(focal)('GET', '/api/v1/protection/alerts')).json().items[0].id;
@@ -80,6 +86,8 @@ function templates(): Record<string, { url: string; body?: unknown; listsCases?:
     'POST /api/v1/protection/referrals/{id}/{action}': { url: `/api/v1/protection/referrals/${referralId}/accept`, body: {} },
     'GET /api/v1/protection/referrals': { url: '/api/v1/protection/referrals?box=in', listsCases: true },
     'POST /api/v1/protection/cases/{id}/followups': { url: `/api/v1/protection/cases/${caseId}/followups`, body: { kind: 'note', pillar: 'support', body: 'x' } },
+    'POST /api/v1/protection/cases/{id}/documents': { url: `/api/v1/protection/cases/${caseId}/documents`, body: {} },
+    'GET /api/v1/protection/documents/{id}': { url: `/api/v1/protection/documents/${documentId}` },
     'PATCH /api/v1/protection/cases/{id}': { url: `/api/v1/protection/cases/${caseId}`, body: { close: { reason: 'other' } } },
     'POST /api/v1/protection/cases/{id}/break-glass': { url: `/api/v1/protection/cases/${caseId}/break-glass`, body: { reason: 'I would like to see this case please' } },
     'GET /api/v1/protection/alerts': { url: '/api/v1/protection/alerts?open=false', listsCases: true },
@@ -98,7 +106,7 @@ const digest = () =>
     (SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) FROM protection_referrals x) b,
     (SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) FROM protection_alerts x) c,
     (SELECT count(*) FROM protection_consents) d, (SELECT count(*) FROM protection_followups) e, (SELECT count(*) FROM protection_status_history) f,
-    (SELECT count(*) FROM protection_screenings) g, (SELECT count(*) FROM protection_break_glass) h, (SELECT count(*) FROM protection_imports) i`);
+    (SELECT count(*) FROM protection_screenings) g, (SELECT count(*) FROM protection_documents) j, (SELECT count(*) FROM protection_break_glass) h, (SELECT count(*) FROM protection_imports) i`);
 
 test('every protection route has a line in the matrix', async () => {
   const spec: any = t.app.swagger();

@@ -14,6 +14,7 @@ export const ENCRYPTED: Record<string, string[]> = {
   protection_referrals: ['override_reason', 'note', 'response'],
   protection_followups: ['body'],
   protection_device_keys: ['key'],
+  protection_documents: ['name', 'content'],
 };
 export const BLIND: Record<string, string[]> = { protection_cases: ['given_name', 'family_name'] };
 /** Tables whose rows are not keyed by `id` (every key here is a uuid). */

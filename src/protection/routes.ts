@@ -6,7 +6,7 @@ import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
 import { scopeOf, type Principal } from '../platform/auth/access.ts';
@@ -203,12 +203,15 @@ export const protectionCapability: Capability = {
         const followups = (await t.query(`SELECT f.id, f.kind, f.pillar, f.body_enc, f.referral_id, f.delivered, f.created_by, f.created_at FROM protection_followups f WHERE f.case_id = $1${fuFilter} ORDER BY f.created_at`, fuParams)).rows.map((f: any) => ({
           id: f.id, kind: f.kind, pillar: f.pillar, referral_id: f.referral_id, delivered: f.delivered, created_by: f.created_by, created_at: f.created_at, body: c.decrypt(f.body_enc, ctx('protection_followups', 'body', f.id)),
         }));
+        const documents = (await t.query('SELECT id, name_enc, media_type, size, created_at FROM protection_documents WHERE case_id = $1 ORDER BY created_at', [row.id])).rows.map((d: any) => ({
+          id: d.id, media_type: d.media_type, size: d.size, created_at: d.created_at, name: access.groups.has('identity') ? c.decrypt(d.name_enc, ctx('protection_documents', 'name', d.id)) : null,
+        }));
         const pillars = Object.fromEntries(PILLARS.map((pl) => [pl, {
           referrals: referrals.filter((r: any) => r.pillar === pl).length,
           delivered: followups.filter((f: any) => f.pillar === pl && f.delivered).length,
         }]));
         await audit(t, req.actor(), 'protection.case.read', 'protection_case', row.id, { via: access.via, fields: [...access.groups] });
-        return { case: view, access: { via: access.via, field_groups: [...access.groups], edit: access.edit, refer: access.refer }, screenings, status_history: history, consents, referrals, followups, pillars };
+        return { case: view, access: { via: access.via, field_groups: [...access.groups], edit: access.edit, refer: access.refer }, screenings, status_history: history, consents, referrals, followups, documents, pillars };
       });
     });
 
@@ -277,6 +280,49 @@ export const protectionCapability: Capability = {
     }, async (req, reply) => {
       const id = await db.tx((t) => addFollowup(t, cipher(), req.principal!, req.actor(), req.params.id, req.body));
       return reply.status(201).send({ id });
+    });
+
+    // ---- documents (file name and content encrypted; reading one needs the identity field group)
+    const MAX_DOCUMENT = 10 * 1024 * 1024;
+    api.post('/api/v1/protection/cases/:id/documents', { schema: { tags, summary: 'Attach a document to a case (field "file", at most 10 MB; stored encrypted)', params: z.object({ id: z.uuid() }), response: { 201: z.any() } } }, async (req, reply) => {
+      if (!req.principal) throw new AppError('unauthenticated', 401);
+      // Access first, then the upload.
+      const { row, access } = await openCase(db, req.principal, req.params.id);
+      const recipientEdit = access.recipientAgencies.some((a) => holds(req.principal, VERB.edit, a, row.province_code));
+      if (!access.edit && !recipientEdit) throw new AppError('forbidden', 403, {}, { permission: VERB.edit });
+      const file = await (req as any).file();
+      if (!file) throw new AppError('protection_bad_document', 400, { field: 'file' });
+      const content = await file.toBuffer().catch(() => null);
+      if (!content || content.length > MAX_DOCUMENT) throw new AppError('protection_bad_document', 400, { field: 'file' });
+      const c = cipher();
+      const id = randomUUID();
+      await db.tx(async (t) => {
+        await t.query('INSERT INTO protection_documents (id, case_id, name_enc, content_enc, media_type, size, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7)', [
+          id, req.params.id, c.encrypt(normalisePersian(file.filename || 'document'), ctx('protection_documents', 'name', id)), c.encrypt(content.toString('base64'), ctx('protection_documents', 'content', id)),
+          String(file.mimetype || 'application/octet-stream').slice(0, 100), content.length, req.principal!.id,
+        ]);
+        await audit(t, req.actor(), 'protection.case.document_add', 'protection_case', req.params.id, { document_id: id, size: content.length });
+      });
+      return reply.status(201).send({ id });
+    });
+
+    api.get('/api/v1/protection/documents/:id', { schema: { tags, summary: 'Download a document of a case (audited)', params: z.object({ id: z.uuid() }) } }, async (req, reply) => {
+      const d = await db.one('SELECT id, case_id, name_enc, content_enc, media_type FROM protection_documents WHERE id = $1', [req.params.id]);
+      if (!d) {
+        if (!req.principal) throw new AppError('unauthenticated', 401);
+        throw notFound();
+      }
+      const { access } = await openCase(db, req.principal, d.case_id);
+      if (!access.groups.has('identity')) throw new AppError('forbidden', 403, {}, { permission: VERB.identity });
+      const c = cipher();
+      const name = c.decrypt(d.name_enc, ctx('protection_documents', 'name', d.id))!;
+      const body = Buffer.from(c.decrypt(d.content_enc, ctx('protection_documents', 'content', d.id))!, 'base64');
+      await db.tx((t) => audit(t, req.actor(), 'protection.case.document_read', 'protection_case', d.case_id, { document_id: d.id }));
+      return reply
+        .header('content-type', d.media_type)
+        .header('content-disposition', `attachment; filename="document"; filename*=UTF-8''${encodeURIComponent(name)}`)
+        .header('cache-control', 'no-store')
+        .send(body);
     });
 
     api.patch('/api/v1/protection/cases/:id', {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { testDatabase, testApp, type TestUser } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
+import { multipart } from './multipart.testkit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'marz-protection-wf-'));
 process.env.MARZ_PROTECTION_KEY_FILE = join(dir, 'protection.key');
@@ -164,6 +165,26 @@ test('a consented referral carries only its fields; accept, done marks the servi
   // follow-up by the owner; case worker assignment; transfer moves ownership on acceptance
   assert.equal((await t.as(u.cw!)('POST', `/api/v1/protection/cases/${caseId}/followups`, { kind: 'note', pillar: 'inclusion', body: 'Family contacted' })).statusCode, 201);
   assert.equal((await t.as(u.cw!)('PATCH', `/api/v1/protection/cases/${caseId}`, { case_worker_id: u.sup!.id, perpetrator: 'Recruiter known as X' })).statusCode, 204);
+});
+
+test('documents: stored encrypted, read back by those who may see identity, every read audited', async () => {
+  const scan = Buffer.from('%PDF-1.4 scanned letter of Mariamtestname');
+  const m = multipart('نامه.pdf', scan);
+  const up = await t.app.inject({ method: 'POST', url: `/api/v1/protection/cases/${caseId}/documents`, payload: m.payload, headers: { ...m.headers, cookie: u.cw!.cookie, 'x-csrf-token': u.cw!.csrf } });
+  assert.equal(up.statusCode, 201, up.body);
+  const id = up.json().id;
+  const row = await db.one('SELECT name_enc, content_enc, size FROM protection_documents WHERE id = $1', [id]);
+  assert.equal(row!.size, scan.length);
+  assert.ok(!row!.content_enc.includes(scan.toString('base64')) && !row!.name_enc.includes('نامه'));
+  const got = await t.as(u.cw!)('GET', `/api/v1/protection/documents/${id}`);
+  assert.equal(got.statusCode, 200);
+  assert.deepEqual(got.rawPayload, scan);
+  assert.match(got.headers['content-disposition'] as string, /%D9%86%D8%A7%D9%85%D9%87\.pdf/);
+  assert.equal((await t.as(u.focal!)('GET', `/api/v1/protection/documents/${id}`)).statusCode, 403); // reads the case, not identity
+  assert.equal((await t.as(u.otherAgency!)('GET', `/api/v1/protection/documents/${id}`)).statusCode, 404);
+  const detail = await t.as(u.cw!)('GET', `/api/v1/protection/cases/${caseId}`);
+  assert.equal(detail.json().documents[0].name, 'نامه.pdf');
+  assert.ok(await db.one(`SELECT 1 FROM audit_log WHERE action = 'protection.case.document_read' AND subject_id = $1`, [caseId]));
 });
 
 test('break-glass needs a reason, opens the case for a while and alerts the focal point', async () => {

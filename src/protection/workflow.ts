@@ -335,9 +335,10 @@ export async function retention(q: Queryable, actor: Actor, opts: { apply: boole
       await q.query('UPDATE protection_screenings SET assessment_enc = NULL, best_interests_enc = NULL WHERE case_id = ANY($1::uuid[])', [anon]);
       await q.query('UPDATE protection_referrals SET note_enc = NULL, response_enc = NULL, override_reason_enc = NULL WHERE case_id = ANY($1::uuid[])', [anon]);
       await q.query('DELETE FROM protection_followups WHERE case_id = ANY($1::uuid[])', [anon]);
+      await q.query('DELETE FROM protection_documents WHERE case_id = ANY($1::uuid[])', [anon]);
     }
     if (purge.length) {
-      for (const t of ['protection_followups', 'protection_referrals', 'protection_screenings', 'protection_status_history', 'protection_consents', 'protection_break_glass', 'protection_alerts']) {
+      for (const t of ['protection_documents', 'protection_followups', 'protection_referrals', 'protection_screenings', 'protection_status_history', 'protection_consents', 'protection_break_glass', 'protection_alerts']) {
         await q.query(`DELETE FROM ${t} WHERE case_id = ANY($1::uuid[])`, [purge]);
       }
       await q.query('DELETE FROM protection_cases WHERE id = ANY($1::uuid[])', [purge]);

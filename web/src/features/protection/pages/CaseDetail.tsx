@@ -6,7 +6,7 @@ import { useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { ApiError, get, patch, post } from '../../../app/api.ts';
-import { useAuth } from '../../../app/auth.tsx';
+import { useAuth, useSessionQuery } from '../../../app/auth.tsx';
 import { formatDate, formatDateTime, today } from '../../../app/format.ts';
 import { nameOf } from '../../../app/types.ts';
 import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
@@ -132,6 +132,13 @@ export default function CaseDetail() {
         <FollowupForm id={id} onDone={refresh} />
       </Section>
 
+      <Section title={t('protection.documents.title')}>
+        {d.documents.length === 0 ? <p className="muted">{t('protection.documents.none')}</p> : (
+          <ul>{d.documents.map((doc: any) => <li key={doc.id}>{doc.name ? <a href={`/api/v1/protection/documents/${doc.id}`} dir="auto">{doc.name}</a> : <span className="muted">{t('protection.cases.hidden')}</span>} · {formatDateTime(doc.created_at, locale)}</li>)}</ul>
+        )}
+        {d.access.edit && <DocumentUpload id={id} onDone={refresh} />}
+      </Section>
+
       {d.access.edit && !c.closed_at && <CloseForm id={id} onDone={refresh} />}
       {can('protection.oversee') && <Oversight id={id} />}
     </section>
@@ -228,6 +235,40 @@ function FollowupForm({ id, onDone }: { id: string; onDone: () => void }) {
       <FormMessage>{a.error}</FormMessage>
       <button className="btn" disabled={a.busy}>{t('protection.followup.add')}</button>
     </form>
+  );
+}
+
+function DocumentUpload({ id, onDone }: { id: string; onDone: () => void }) {
+  const { t, locale } = useT();
+  const session = useSessionQuery();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className="field">
+      <label htmlFor="doc-file">{t('protection.documents.add')}</label>
+      <input
+        id="doc-file"
+        type="file"
+        disabled={busy}
+        onChange={async (e) => {
+          const file = e.target.files?.[0];
+          if (!file) return;
+          setBusy(true);
+          setError(null);
+          const form = new FormData();
+          form.append('file', file);
+          try {
+            const res = await fetch(`/api/v1/protection/cases/${id}/documents`, { method: 'POST', body: form, credentials: 'same-origin', headers: { 'x-csrf-token': session.data?.csrf_token ?? '', 'x-marz-locale': locale, accept: 'application/json' } });
+            if (!res.ok) setError((await res.json().catch(() => null))?.error?.message ?? String(res.status));
+            else onDone();
+          } finally {
+            setBusy(false);
+            e.target.value = '';
+          }
+        }}
+      />
+      <FormMessage>{error}</FormMessage>
+    </div>
   );
 }
 
