@@ -148,7 +148,8 @@ async function mselCmd(args: string[], config: Config, withDatabase: WithDb, out
     const ex = await S.findExercise(db, code);
     const injects = await S.listMsel(db, ex.id);
     if (values.json) {
-      out.log(JSON.stringify({ mark: 'EXERCISE', exercise: ex.code, startex: new Date(ex.startex).toISOString(), injects: injects.map(({ id: _id, ...i }) => i) }, null, 2));
+      // The injects themselves (as the issue names the output), each carrying the EXERCISE mark.
+      out.log(JSON.stringify(injects.map(({ id: _id, ...i }) => ({ mark: 'EXERCISE', exercise: ex.code, ...i })), null, 2));
     } else {
       out.log(`EXERCISE — ${ex.code}: ${ex.title} (STARTEX ${new Date(ex.startex).toISOString()})`);
       for (const i of injects) out.log(`  ${i.number.padEnd(6)} ${i.offset.padEnd(14)} ${i.scheduled_at}  → ${i.to.join(',')}  ${i.subject}`);
