@@ -13,6 +13,7 @@ import { rotateKey } from './rotate.ts';
 import { retention } from './workflow.ts';
 import { exportCases, readExport } from './export.ts';
 import { readKeyFile } from '../platform/db/backup.ts';
+import './section.ts'; // the province profile's protection section, for `marz provinces profile`
 
 type WithDb = <T>(config: Config, command: string, fn: (db: Database) => Promise<T>) => Promise<T>;
 

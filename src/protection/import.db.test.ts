@@ -15,6 +15,8 @@ import { cipherFor, resetCipherCache, FieldCipher } from './crypto.ts';
 import { importCases } from './import.ts';
 import { rotateKey } from './rotate.ts';
 import { protectionStats, cliTable } from './stats.ts';
+import { loadProfileSections } from '../provinces/sections.ts';
+import './section.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'marz-protection-'));
 const env = { MARZ_PROTECTION_KEY_FILE: join(dir, 'keys', 'protection.key') } as NodeJS.ProcessEnv;
@@ -215,6 +217,19 @@ test('statistics count consenting cases only and suppress small cells', async ()
   const j = await protectionStats(db, { by: ['month'], k: 2, calendar: 'jalali' });
   assert.ok(j.cells.some((c) => c.month === '1404/01'), 'Jalali months: 1404/01/10 is in Farvardin 1404');
   assert.equal(j.total, 20);
+});
+
+test('the province profile has a protection section: suppressed counts for the province', async () => {
+  const sections = await loadProfileSections(db, { province: 'IR-09', from: null, to: null, principal: null });
+  const s = sections.find((x) => x.key === 'protection')!;
+  assert.ok(s && !s.error, JSON.stringify(s));
+  const d = s.data as any;
+  assert.deepEqual(Object.keys(d.by_status), ['k', 'cells', 'excluded_no_consent']);
+  const consenting = Number((await db.one(`SELECT count(*)::int n FROM protection_cases WHERE province_code = 'IR-09' AND consent_statistics`))!.n);
+  assert.equal(d.total, consenting >= 5 ? consenting : null);
+  const viewer = { id: 'x', username: 'v', displayName: 'v', locale: 'en' as const, agencyId: null, assignments: [{ role: 'viewer', permissions: ['flows.read'], agencyIds: [], provinces: null }] };
+  const hidden = (await loadProfileSections(db, { province: 'IR-09', from: null, to: null, principal: viewer })).find((x) => x.key === 'protection')!;
+  assert.equal(hidden.data, null);
 });
 
 test('rotate-key re-encrypts every value under a new key and recomputes blind indexes; the old key can be retired', async () => {

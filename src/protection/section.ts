@@ -18,3 +18,6 @@ export function registerProtectionSection() {
     },
   });
 }
+
+// Registered on import, so that every process that loads protection (server or command line) has the section.
+registerProtectionSection();
