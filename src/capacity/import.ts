@@ -9,7 +9,8 @@ import { audit, type Actor } from '../platform/audit.ts';
 import { normalisePersian } from '../platform/text.ts';
 import { readCsv, readXlsx, ReadError } from '../flows/read.ts';
 import type { ImportProblem } from '../flows/import.ts';
-import { nameKey, isPersian, canOnParticipant, findTraining } from './trainings.ts';
+import { nameKey, isPersian, findTraining, participantTarget } from './trainings.ts';
+import { covers } from '../platform/auth/scope.ts';
 
 export const PARTICIPANT_COLUMNS_REQUIRED = ['name', 'sex', 'agency', 'province', 'position', 'pre_score', 'post_score', 'sessions_attended'] as const;
 
@@ -124,7 +125,8 @@ export async function importParticipants(db: Database, o: ParticipantImportOptio
       const position = v.position ?? '';
       if (position.length > 200) fail('position', 'too_long', P.too_long);
       if (bad) continue;
-      if (!canOnParticipant(o.principal, 'capacity.manage', province, agencyId!)) {
+      // Each row is a participant: the same rule as the routes' declarations (the command line: everything).
+      if (o.principal && !covers(o.principal, 'capacity.manage', participantTarget({ province_code: province, agency_id: agencyId }))) {
         problem(r, 'province', province, 'out_of_scope', P.scope);
         continue;
       }

@@ -1,9 +1,12 @@
 // Trainings and workshops: events, sessions, participants (personal data), attendance, pre/post
-// knowledge tests, evaluations. Participants are read only within the reader's provinces and
-// agencies (participantScope), and every read of names is audited by the routes.
+// knowledge tests, evaluations. Who may touch what is declared by the routes (routes.ts) and
+// checked by the access mechanism (src/platform/auth/scope.ts) through the targets below: a
+// training belongs to its province and agencies (one without a province to whoever made it), a
+// participant to their province and agency. Lists filter with participantScope / trainingTarget.
 import { z } from 'zod';
 import type { Queryable } from '../platform/db/database.ts';
 import type { Principal } from '../platform/auth/access.ts';
+import { covers, type Target } from '../platform/auth/scope.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { audit, type Actor } from '../platform/audit.ts';
 import { normalisePersian } from '../platform/text.ts';
@@ -61,10 +64,52 @@ export function participantScope(p: Principal | null, permission: string, params
   return parts.length ? '(' + parts.join(' OR ') + ')' : 'FALSE';
 }
 
-/** Whether a principal may act (permission) on a participant of this province and agency. */
-export function canOnParticipant(p: Principal | null, permission: string, province: string, agencyId: number): boolean {
-  if (!p) return true;
-  return p.assignments.some((a) => a.permissions.includes(permission) && (a.provinces === null || a.provinces.includes(province)) && (!a.agencyIds.length || a.agencyIds.includes(agencyId)));
+/** A participant lies in their province and belongs to their agency. */
+export const participantTarget = (r: { id?: unknown; province_code: string; agency_id: unknown }): Target => ({
+  provinces: [r.province_code],
+  agencies: [Number(r.agency_id)],
+  type: 'training_participant',
+  id: r.id == null ? undefined : String(r.id),
+});
+
+/**
+ * A training lies in its province and belongs to its agencies (any one of them; none: not
+ * agency-owned); its creator owns it. One without a province is national for changes (its
+ * creator's, or nationwide scope) and readable by every reader ('read').
+ */
+export function trainingTarget(t: { code: string; province_code: string | null; agency_ids: unknown[] | null; created_by?: string | null }, mode: 'read' | 'manage'): Target {
+  return {
+    provinces: t.province_code ? [t.province_code] : mode === 'read' ? [] : null,
+    agencies: (t.agency_ids ?? []).map(Number),
+    agencyMatch: 'any',
+    owner: t.created_by ?? null,
+    type: 'training',
+    id: t.code,
+  };
+}
+
+/** The row trainingTarget needs, by code (null when there is none or the code is malformed). */
+export async function trainingRow(q: Queryable, code: string | undefined) {
+  if (!code || code.length > 60 || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(code)) return null;
+  return ((await q.query('SELECT id, code, province_code, agency_ids, created_by FROM trainings WHERE code = $1', [code])).rows[0] ?? null) as
+    | { id: string; code: string; province_code: string | null; agency_ids: string[]; created_by: string | null }
+    | null;
+}
+
+/** The participants (of one training) with these ids, as targets; unknown ids are left out (the handler answers 404). */
+export async function participantTargets(q: Queryable, code: string, ids: number[]): Promise<Target[]> {
+  const safe = ids.filter((x) => Number.isSafeInteger(x) && x > 0);
+  if (!safe.length) return [];
+  const rows = (
+    await q.query('SELECT pp.id, pp.province_code, pp.agency_id FROM training_participants pp JOIN trainings t ON t.id = pp.training_id WHERE t.code = $1 AND pp.id = ANY($2::bigint[])', [code, safe])
+  ).rows;
+  return rows.map(participantTarget);
+}
+
+/** Agency ids of known codes (unknown ones are reported by the service as a 400). */
+export async function knownAgencyIds(q: Queryable, codes: string[]): Promise<number[]> {
+  if (!codes.length) return [];
+  return (await q.query('SELECT id FROM agencies WHERE code = ANY($1::text[])', [codes])).rows.map((r: any) => Number(r.id));
 }
 
 export async function agencyIdsByCode(q: Queryable, codes: string[]): Promise<number[]> {
@@ -143,13 +188,15 @@ export async function updateTraining(q: Queryable, actor: Actor, code: string, p
 export async function listTrainings(q: Queryable, p: Principal | null) {
   const params: unknown[] = [];
   const scope = participantScope(p, 'capacity.read', params);
-  return (
+  const rows = (
     await q.query(
-      `${TRAINING_SELECT.replace('FROM trainings t', `, (SELECT count(*) FROM training_participants pp WHERE pp.training_id = t.id AND ${scope}) AS participants FROM trainings t`)}
+      `${TRAINING_SELECT.replace('FROM trainings t', `, t.agency_ids, t.created_by, (SELECT count(*) FROM training_participants pp WHERE pp.training_id = t.id AND ${scope}) AS participants FROM trainings t`)}
        ORDER BY coalesce(t.starts_on, t.created_at::date) DESC, t.code`,
       params,
     )
   ).rows;
+  // The trainings the reader may open (the same rule as the route's declaration).
+  return rows.filter((t: any) => !p || covers(p, 'capacity.read', trainingTarget(t, 'read'))).map(({ agency_ids, created_by, ...t }: any) => t);
 }
 
 // ---------------------------------------------------------------- sessions and attendance
@@ -198,17 +245,13 @@ async function recountAttendance(q: Queryable, trainingId: number) {
 
 export const attendanceInput = z.object({ session_no: z.number().int().min(1), present: z.array(z.number().int()), absent: z.array(z.number().int()).default([]) });
 
-export async function setAttendance(q: Queryable, actor: Actor, p: Principal | null, code: string, input: z.infer<typeof attendanceInput>) {
+export async function setAttendance(q: Queryable, actor: Actor, code: string, input: z.infer<typeof attendanceInput>) {
   const t = await getTraining(q, code);
   const s = (await q.query('SELECT id FROM training_sessions WHERE training_id = $1 AND no = $2', [t.id, input.session_no])).rows[0];
   if (!s) throw new AppError('session_not_found', 404, { no: input.session_no });
   const ids = [...input.present, ...input.absent];
-  const rows = (await q.query('SELECT id, province_code, agency_id FROM training_participants WHERE training_id = $1 AND id = ANY($2::bigint[])', [t.id, ids])).rows;
-  for (const id of ids) {
-    const r = rows.find((x: any) => Number(x.id) === id);
-    if (!r) throw new AppError('participant_not_found', 404, { id });
-    if (!canOnParticipant(p, 'capacity.manage', r.province_code, Number(r.agency_id))) throw new AppError('forbidden', 403);
-  }
+  const rows = (await q.query('SELECT id FROM training_participants WHERE training_id = $1 AND id = ANY($2::bigint[])', [t.id, ids])).rows;
+  for (const id of ids) if (!rows.some((x: any) => Number(x.id) === id)) throw new AppError('participant_not_found', 404, { id });
   for (const id of ids) {
     await q.query(
       `INSERT INTO training_attendance (session_id, participant_id, present) VALUES ($1,$2,$3)
@@ -244,19 +287,17 @@ export async function listParticipants(q: Queryable, p: Principal | null, traini
   return (await q.query(`SELECT ${PARTICIPANT_COLUMNS} FROM training_participants pp JOIN agencies a ON a.id = pp.agency_id WHERE pp.training_id = $1 AND ${scope} ORDER BY pp.id`, params)).rows;
 }
 
-export async function getParticipant(q: Queryable, p: Principal | null, trainingId: number, id: number, permission = 'capacity.read') {
-  const params: unknown[] = [trainingId, id];
-  const scope = participantScope(p, permission, params);
-  const r = (await q.query(`SELECT ${PARTICIPANT_COLUMNS} FROM training_participants pp JOIN agencies a ON a.id = pp.agency_id WHERE pp.training_id = $1 AND pp.id = $2 AND ${scope}`, params)).rows[0];
+/** One participant of a training (the route's declaration has checked that the user may touch them). */
+export async function getParticipant(q: Queryable, trainingId: number, id: number) {
+  const r = (await q.query(`SELECT ${PARTICIPANT_COLUMNS} FROM training_participants pp JOIN agencies a ON a.id = pp.agency_id WHERE pp.training_id = $1 AND pp.id = $2`, [trainingId, id])).rows[0];
   if (!r) throw new AppError('participant_not_found', 404, { id });
   return r;
 }
 
-export async function addParticipant(q: Queryable, actor: Actor, p: Principal | null, code: string, input: z.infer<typeof participantInput>) {
+export async function addParticipant(q: Queryable, actor: Actor, code: string, input: z.infer<typeof participantInput>) {
   const t = await getTraining(q, code);
   await checkProvince(q, input.province_code);
   const [agencyId] = await agencyIdsByCode(q, [input.agency_code]);
-  if (!canOnParticipant(p, 'capacity.manage', input.province_code, agencyId!)) throw new AppError('forbidden', 403);
   const name = normalisePersian(input.name);
   const r = (
     await q.query(
@@ -267,7 +308,7 @@ export async function addParticipant(q: Queryable, actor: Actor, p: Principal | 
   ).rows[0];
   if (!r) throw new AppError('participant_exists', 409, { name });
   await audit(q, actor, 'capacity.participant.add', 'training_participant', String(r.id), { training: code });
-  return getParticipant(q, null, t.id, Number(r.id));
+  return getParticipant(q, t.id, Number(r.id));
 }
 
 // ---------------------------------------------------------------- question bank and tests
@@ -315,13 +356,13 @@ export function scoreAnswers(bank: { no: number; correct: number }[], answers: R
 
 export const testInput = z.object({ participant_id: z.number().int(), kind: z.enum(['pre', 'post']), answers: z.record(z.string().regex(/^\d+$/), z.number().int().min(0)) });
 
-export async function recordTest(q: Queryable, actor: Actor, p: Principal | null, code: string, input: z.infer<typeof testInput>) {
+export async function recordTest(q: Queryable, actor: Actor, code: string, input: z.infer<typeof testInput>) {
   const t = await getTraining(q, code);
   const bank = await questionsOf(q, t.id);
   if (!bank.length) throw new AppError('no_questions', 400, {}, { field: 'answers' });
   const unknown = Object.keys(input.answers).filter((k) => !bank.some((b: any) => String(b.no) === k));
   if (unknown.length) throw new AppError('unknown_question', 400, { no: unknown.join(', ') }, { field: 'answers' });
-  await getParticipant(q, p, t.id, input.participant_id, 'capacity.manage');
+  await getParticipant(q, t.id, input.participant_id);
   const score = scoreAnswers(bank, input.answers);
   await q.query(
     `INSERT INTO training_test_answers (participant_id, kind, answers, score) VALUES ($1,$2,$3,$4)
@@ -344,9 +385,9 @@ export const evaluationInput = z.object({
   comment: z.string().max(4000).default(''),
 });
 
-export async function addEvaluation(q: Queryable, actor: Actor, p: Principal | null, code: string, input: z.infer<typeof evaluationInput>) {
+export async function addEvaluation(q: Queryable, actor: Actor, code: string, input: z.infer<typeof evaluationInput>) {
   const t = await getTraining(q, code);
-  if (input.participant_id != null) await getParticipant(q, p, t.id, input.participant_id, 'capacity.manage');
+  if (input.participant_id != null) await getParticipant(q, t.id, input.participant_id);
   const id = Number(
     (
       await q.query('INSERT INTO training_evaluations (training_id, participant_id, relevance, content, facilitation, organisation, comment) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id', [
