@@ -121,7 +121,7 @@ export async function importCases(db: Database, o: CaseImportOptions): Promise<C
         else problem({ row: it.row, column: 'id', value: it.facts.id, code: 'id_conflict', message_en: 'This id is already used by a different case (or one of another agency).', message_fa: 'این شناسه پیش‌تر برای پروندهٔ دیگری به کار رفته است.' });
       }
       if (report.problem_count) return; // nothing will be kept: spare the writes
-      const added = await insertCases(client, o.cipher, fresh, { userId: o.principal?.id ?? null, authority: 'as recorded in the imported case list', legalBasis: 'import of an existing case list' });
+      const added = await insertCases(client, o.cipher, fresh, { userId: o.principal?.id ?? null, authority: 'system:import', legalBasis: 'system:import_basis' });
       report.added += added.length;
       addedIds.push(...added);
     };

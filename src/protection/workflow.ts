@@ -100,7 +100,7 @@ export async function recordScreening(q: Queryable, cipher: FieldCipher, p: Prin
         case_worker_id: p.id,
       },
     ],
-    { userId: p.id, authority: concern ? 'screening at the point of entry (possible victim, not a determination)' : 'screening at the point of entry (no concern found)', legalBasis: 'screening' },
+    { userId: p.id, authority: concern ? 'system:screening_possible' : 'system:screening_no_concern', legalBasis: 'system:screening' },
   );
   if (!inserted.length) throw new AppError('protection_case_exists', 409, { id });
   await q.query('UPDATE protection_consents SET share_fields = $2, share_with = $3, retention_told = $4 WHERE case_id = $1 AND version = 1', [id, s.consent.share_fields, s.consent.share_with, s.consent.retention_told]);

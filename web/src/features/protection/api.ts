@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { get, post } from '../../app/api.ts';
 import type { SessionUser } from '../../app/types.ts';
+import { useT } from '../../app/useT.ts';
 
 export const SEXES = ['male', 'female', 'other', 'unknown'] as const;
 export const STATUSES = ['possible', 'presumed', 'confirmed', 'not_victim'] as const;
@@ -66,4 +67,10 @@ export const useIndicators = () => useQuery({ queryKey: protectionKeys.indicator
 export function agenciesWith(user: SessionUser | null, verb: string): number[] {
   if (!user) return [];
   return [...new Set(user.assignments.filter((a) => a.permissions.includes(verb)).flatMap((a) => a.agency_ids))];
+}
+
+/** Texts Marz itself records (e.g. the authority of a screening's status) are codes "system:…", shown translated. */
+export function useSystemText() {
+  const { tOr } = useT();
+  return (v: string | null | undefined) => (v && v.startsWith('system:') ? tOr(`protection.systemText.${v.slice(7)}`, v.slice(7)) : (v ?? ''));
 }

@@ -7,13 +7,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useT } from '../../../app/useT.ts';
 import { ApiError, get, patch, post } from '../../../app/api.ts';
 import { useAuth, useSessionQuery } from '../../../app/auth.tsx';
-import { formatDate, formatDateTime, today } from '../../../app/format.ts';
+import { formatDate, formatDateTime, formatNumber, today } from '../../../app/format.ts';
+import { useFmps, useProvinces } from '../../places/api.ts';
 import { nameOf } from '../../../app/types.ts';
 import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx';
 import { ErrorState, LoadingState } from '../../../components/States.tsx';
 import { Checkbox, FormMessage, SelectField, TextField } from '../../../components/Field.tsx';
 import { DateInput } from '../../../components/DateInput.tsx';
-import { CLOSURE_REASONS, FIELD_GROUPS, PILLARS, SERVICES, STATUSES, protectionKeys, useCase } from '../api.ts';
+import { CLOSURE_REASONS, FIELD_GROUPS, PILLARS, SERVICES, STATUSES, protectionKeys, useCase, useSystemText } from '../api.ts';
 
 const toggle = (list: string[], v: string, on: boolean) => (on ? [...new Set([...list, v])] : list.filter((x) => x !== v));
 
@@ -56,6 +57,9 @@ export default function CaseDetail() {
   const agencies = useQuery({ queryKey: ['agencies'], queryFn: ({ signal }) => get<{ id: number; name_en: string; name_fa: string }[]>('/api/v1/agencies', undefined, signal) });
   const agencyName = (aid: number) => nameOf(agencies.data?.find((a) => a.id === aid), locale) || String(aid);
   const refresh = () => qc.invalidateQueries({ queryKey: protectionKeys.case(id) });
+  const provinces = useProvinces();
+  const fmps = useFmps();
+  const sys = useSystemText();
 
   if (q.isPending) return <LoadingState />;
   if (q.isError) {
@@ -72,7 +76,7 @@ export default function CaseDetail() {
   const c = d.case;
   const hidden: string[] = c.hidden_fields;
   const field = (k: string, v: ReactNode) => (
-    <div className="kv">
+    <div className="fact">
       <dt>{t(`protection.fields.${k}`)}</dt>
       <dd dir="auto">{hidden.includes(k) ? <span className="muted">{t('protection.cases.hidden')}</span> : v ?? '—'}</dd>
     </div>
@@ -81,15 +85,15 @@ export default function CaseDetail() {
     <section className="page">
       <PageHeader title={t('protection.case.title')} subtitle={t(`protection.via.${d.access.via}`)} back={{ to: '/protection/cases', label: t('protection.cases.title') }} />
       <Section title={t('protection.case.facts')}>
-        <dl className="kv-list">
+        <dl className="facts">
           {field('given_name', c.given_name)}
           {field('family_name', c.family_name)}
           {field('screened_on', formatDate(c.screened_on, locale))}
           {field('agency', agencyName(c.owner_agency_id))}
-          {field('province', c.province)}
-          {field('fmp', c.fmp)}
+          {field('province', nameOf(provinces.data?.find((x) => x.code === c.province), locale) || c.province)}
+          {field('fmp', nameOf(fmps.data?.find((x) => x.code === c.fmp), locale) || c.fmp)}
           {field('sex', t(`protection.sex.${c.sex}`))}
-          {field('age', c.age)}
+          {field('age', c.age == null ? null : formatNumber(c.age, locale))}
           {field('nationality', c.nationality)}
           {field('status', t(`protection.status.${c.status}`))}
           {field('exploitation', c.exploitation.map((x: string) => t(`protection.exploitation.${x}`)).join('، '))}
@@ -103,7 +107,7 @@ export default function CaseDetail() {
         <TableWrap label={t('protection.case.statusHistory')}>
           <table className="table">
             <thead><tr><th scope="col">{t('protection.fields.status')}</th><th scope="col">{t('protection.fields.deciding_authority')}</th><th scope="col">{t('protection.fields.legal_basis')}</th><th scope="col">{t('protection.fields.decided_on')}</th></tr></thead>
-            <tbody>{d.status_history.map((h: any, i: number) => <tr key={i}><td>{t(`protection.status.${h.status}`)}</td><td dir="auto">{h.deciding_authority}</td><td dir="auto">{h.legal_basis}</td><td>{formatDate(h.decided_on, locale)}</td></tr>)}</tbody>
+            <tbody>{d.status_history.map((h: any, i: number) => <tr key={i}><td>{t(`protection.status.${h.status}`)}</td><td dir="auto">{sys(h.deciding_authority)}</td><td dir="auto">{sys(h.legal_basis)}</td><td>{formatDate(h.decided_on, locale)}</td></tr>)}</tbody>
           </table>
         </TableWrap>
         {d.access.edit && <StatusForm id={id} onDone={refresh} />}
@@ -111,13 +115,13 @@ export default function CaseDetail() {
 
       {d.consents.length > 0 && (
         <Section title={t('protection.consent.title')}>
-          <ul>{d.consents.map((k: any) => <li key={k.version}>{t('protection.consent.version', { v: k.version, date: formatDate(k.given_on, locale) })}: {k.withdrawn ? t('protection.consent.withdrawn') : [k.statistics ? t('protection.consent.statistics') : null, ...k.share_fields.map((g: string) => t(`protection.fieldGroups.${g}`)), ...k.share_with.map((s: string) => t(`protection.service.${s}`))].filter(Boolean).join('، ')}</li>)}</ul>
+          <ul>{d.consents.map((k: any) => <li key={k.version}>{t('protection.consent.version', { v: formatNumber(k.version, locale), date: formatDate(k.given_on, locale) })}: {k.withdrawn ? t('protection.consent.withdrawn') : [k.statistics ? t('protection.consent.statistics') : null, ...k.share_fields.map((g: string) => t(`protection.fieldGroups.${g}`)), ...k.share_with.map((s: string) => t(`protection.service.${s}`))].filter(Boolean).join('، ')}</li>)}</ul>
           {d.access.edit && <ConsentForm id={id} onDone={refresh} />}
         </Section>
       )}
 
       <Section title={t('protection.case.referrals')}>
-        <p>{PILLARS.map((p) => t('protection.case.pillarLine', { pillar: t(`protection.pillar.${p}`), referrals: d.pillars[p].referrals, delivered: d.pillars[p].delivered })).join(' · ')}</p>
+        <p>{PILLARS.map((p) => t('protection.case.pillarLine', { pillar: t(`protection.pillar.${p}`), referrals: formatNumber(d.pillars[p].referrals, locale), delivered: formatNumber(d.pillars[p].delivered, locale) })).join(' · ')}</p>
         <TableWrap label={t('protection.case.referrals')}>
           <table className="table">
             <thead><tr><th scope="col">{t('protection.fields.to_agency')}</th><th scope="col">{t('protection.fields.service')}</th><th scope="col">{t('protection.fields.pillar')}</th><th scope="col">{t('protection.fields.status')}</th><th scope="col">{t('protection.fields.due_on')}</th></tr></thead>

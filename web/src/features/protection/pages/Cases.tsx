@@ -7,6 +7,8 @@ import { PageHeader, TableWrap, usePageTitle } from '../../../components/ui.tsx'
 import { QueryView } from '../../../components/States.tsx';
 import { SelectField, TextField } from '../../../components/Field.tsx';
 import { STATUSES, useCases } from '../api.ts';
+import { useFmps, useProvinces } from '../../places/api.ts';
+import { nameOf } from '../../../app/types.ts';
 
 export default function Cases() {
   const { t, locale } = useT();
@@ -15,6 +17,8 @@ export default function Cases() {
   const [name, setName] = useState('');
   const [search, setSearch] = useState('');
   const q = useCases({ status, name: search });
+  const provinces = useProvinces();
+  const fmps = useFmps();
   return (
     <section className="page">
       <PageHeader title={t('protection.cases.title')} subtitle={t('protection.cases.subtitle')} actions={<Link className="btn btn-primary" to="/protection/screen">{t('protection.nav.screen')}</Link>} />
@@ -52,8 +56,8 @@ export default function Cases() {
                       <Link to={`/protection/cases/${c.id}`}>{formatDate(c.screened_on, locale)}</Link>
                     </td>
                     <td dir="auto">{c.hidden_fields.includes('given_name') ? <span className="muted">{t('protection.cases.hidden')}</span> : [c.given_name, c.family_name].filter(Boolean).join(' ') || '—'}</td>
-                    <td>{c.province}</td>
-                    <td>{c.fmp ?? '—'}</td>
+                    <td>{nameOf(provinces.data?.find((x) => x.code === c.province), locale) || c.province}</td>
+                    <td>{c.fmp ? nameOf(fmps.data?.find((x) => x.code === c.fmp), locale) || c.fmp : '—'}</td>
                     <td>{t(`protection.sex.${c.sex}`)}</td>
                     <td dir="ltr">{c.age_band === 'unknown' ? t('protection.unknown') : c.age_band}</td>
                     <td>{c.nationality ?? '—'}</td>

@@ -9,6 +9,8 @@ import { QueryView } from '../../../components/States.tsx';
 import { Checkbox, SelectField } from '../../../components/Field.tsx';
 import { DateInput } from '../../../components/DateInput.tsx';
 import { DIMENSIONS, protectionKeys } from '../api.ts';
+import { useFmps, useProvinces } from '../../places/api.ts';
+import { nameOf } from '../../../app/types.ts';
 
 interface Table {
   k: number;
@@ -27,7 +29,9 @@ export default function Stats() {
   const [to, setTo] = useState<string | null>(null);
   const query = { by: by.join(','), k, from: from ?? '', to: to ?? '', calendar: locale === 'fa' ? 'jalali' : 'gregorian' };
   const q = useQuery({ queryKey: protectionKeys.stats(query), queryFn: ({ signal }) => get<Table>('/api/v1/protection/stats', query, signal), enabled: by.length > 0 });
-  const label = (d: string, v: string) => (d === 'sex' ? t(`protection.sex.${v}`) : d === 'status' ? t(`protection.status.${v}`) : d === 'referral_outcome' ? t(`protection.referralStatus.${v}`) : d === 'month' ? formatDigits(v, locale) : d === 'exploitation' ? tOr(`protection.exploitation.${v}`, v) : v === 'unknown' ? t('protection.unknown') : v);
+  const provinces = useProvinces();
+  const fmps = useFmps();
+  const label = (d: string, v: string) => (d === 'province' ? nameOf(provinces.data?.find((x) => x.code === v), locale) || v : d === 'fmp' ? nameOf(fmps.data?.find((x) => x.code === v), locale) || v :d === 'sex' ? t(`protection.sex.${v}`) : d === 'status' ? t(`protection.status.${v}`) : d === 'referral_outcome' ? t(`protection.referralStatus.${v}`) : d === 'month' ? formatDigits(v, locale) : d === 'exploitation' ? tOr(`protection.exploitation.${v}`, v) : v === 'unknown' ? t('protection.unknown') : v);
   const count = (n: number | null) => (n === null ? <span title={t('protection.stats.suppressedTitle', { k })} aria-label={t('protection.stats.suppressed')}>—</span> : formatNumber(n, locale));
   return (
     <section className="page">
