@@ -10,7 +10,7 @@ import { cipherFor } from './crypto.ts';
 import { importCases } from './import.ts';
 import { protectionStats, parseDimensions, cliTable, exportCsv, DIMENSIONS, K_INTERNAL } from './stats.ts';
 import { rotateKey } from './rotate.ts';
-import { retention } from './workflow.ts';
+import { retention, setRetentionRule } from './workflow.ts';
 import { exportCases, readExport } from './export.ts';
 import { readKeyFile } from '../platform/db/backup.ts';
 import './section.ts'; // the province profile's protection section, for `marz provinces profile`
@@ -62,7 +62,8 @@ const USAGE = `Usage:
   marz protection stats --by DIMS [--from D --to D] [--k N] [--province IR-NN] [--calendar jalali] [--json] [--export FILE.csv]
       DIMS: comma-separated from ${DIMENSIONS.join(',')}; k: ${K_INTERNAL} inside Marz (default), 11 for anything published
   marz protection rotate-key [--retire]     new key, every encrypted field re-encrypted (--retire drops the old keys)
-  marz protection retention [--apply]       cases due for anonymisation or purge (a dry run unless --apply)
+  marz protection retention [--rule TYPE=anonymise|purge:YEARS] [--apply]
+                                            cases due for anonymisation or purge (a dry run unless --apply)
   marz protection export-cases FILE --key-file KEY [--agency CODE]   the cases, encrypted (AES-256-GCM; make a key with marz backup --new-key KEY)
   marz protection read-export FILE --key-file KEY                    an export's cases as JSON lines`;
 
@@ -104,8 +105,18 @@ export async function protectionCommand(args: string[], config: Config, withData
     });
   }
   if (sub === 'retention') {
-    const { values } = parseArgs({ args: args.slice(1), options: { apply: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+    const { values } = parseArgs({ args: args.slice(1), options: { apply: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, rule: { type: 'string', multiple: true } } });
     return withDatabase(config, 'protection retention', async (db) => {
+      for (const r of values.rule ?? []) {
+        const m = /^([a-z_]+)=(anonymise|purge):(\d+)$/.exec(r);
+        if (!m) {
+          console.error(`--rule ${r}: write TYPE=anonymise:YEARS or TYPE=purge:YEARS (types case_victim, case_not_victim)`);
+          return 2;
+        }
+        await db.tx((c) => setRetentionRule(c, cliActor('marz protection retention'), m[1]!, m[2] as 'anonymise' | 'purge', Number(m[3])));
+      }
+      const rules = await db.many('SELECT record_type, action, years FROM protection_retention ORDER BY record_type');
+      if (!values.json) console.log(`Rules: ${rules.map((r) => `${r.record_type} → ${r.action} ${r.years} year(s) after closure`).join('; ')}`);
       const r = await db.tx((c) => retention(c, cliActor('marz protection retention'), { apply: values.apply }));
       if (values.json) console.log(JSON.stringify(r));
       else {

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { testDatabase, testApp, type TestUser } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
 import { multipart } from './multipart.testkit.ts';
+import { setRetentionRule } from './workflow.ts';
+import { cliActor } from '../platform/audit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'marz-protection-wf-'));
 process.env.MARZ_PROTECTION_KEY_FILE = join(dir, 'protection.key');
@@ -273,6 +275,10 @@ test('retention: dry run lists, legal hold stops, apply anonymises (names gone, 
   assert.equal(held.json().on_legal_hold, 1);
   await t.as(u.focal!)('POST', `/api/v1/protection/cases/${caseId}/legal-hold`, { hold: false });
   assert.equal((await t.as(u.cw!)('POST', '/api/v1/protection/retention', { apply: true })).statusCode, 403);
+  // a longer rule for this record type: nothing is due any more
+  await db.tx((c) => setRetentionRule(c, cliActor('test'), 'case_victim', 'anonymise', 20));
+  assert.equal((await t.as(u.focal!)('POST', '/api/v1/protection/retention', { apply: false })).json().due.length, 0);
+  await db.tx((c) => setRetentionRule(c, cliActor('test'), 'case_victim', 'anonymise', 10));
   const done = await t.as(u.focal!)('POST', '/api/v1/protection/retention', { apply: true });
   assert.equal(done.json().anonymise, 1);
   const row = await db.one('SELECT given_name_enc, family_name_enc, perpetrator_enc, anonymised_at, sex, nationality FROM protection_cases WHERE id = $1', [caseId]);

@@ -292,6 +292,19 @@ export async function setLegalHold(q: Queryable, actor: Actor, caseId: string, h
   await audit(q, actor, 'protection.case.legal_hold', 'protection_case', caseId, { hold, reason });
 }
 
+export const RECORD_TYPES = ['case_not_victim', 'case_victim'] as const;
+
+/** Sets the retention rule of a record type (anonymise or purge N years after closure). */
+export async function setRetentionRule(q: Queryable, actor: Actor, recordType: string, action: 'anonymise' | 'purge', years: number) {
+  if (!(RECORD_TYPES as readonly string[]).includes(recordType)) throw new Error(`record type must be one of ${RECORD_TYPES.join(', ')}`);
+  if (!Number.isInteger(years) || years < 0 || years > 100) throw new Error('years must be a whole number from 0 to 100');
+  await q.query(
+    'INSERT INTO protection_retention (record_type, action, years) VALUES ($1, $2, $3) ON CONFLICT (record_type) DO UPDATE SET action = EXCLUDED.action, years = EXCLUDED.years',
+    [recordType, action, years],
+  );
+  await audit(q, actor, 'protection.retention.rule', 'protection_retention', recordType, { action, years });
+}
+
 export interface RetentionItem {
   case_id: string;
   record_type: string;
