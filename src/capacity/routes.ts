@@ -59,7 +59,8 @@ const trainingBody = (db: Queryable) => async (b: { province_code?: string | nul
     provinces: province,
     agencies: b.agency_codes === undefined ? cur!.agencies : await T.knownAgencyIds(db, b.agency_codes),
     agencyMatch: 'any',
-    owner: cur ? cur.owner : req.principal?.id,
+    // Only a training left without a province is its creator's: anywhere else, where it goes must be in scope.
+    owner: province === null ? (cur ? cur.owner : req.principal?.id) : null,
     type: 'training',
   };
 };

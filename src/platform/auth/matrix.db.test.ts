@@ -19,6 +19,10 @@ const PROVS: Prov[] = ['IR-09', 'IR-11'];
 const other = (p: Prov): Prov => (p === 'IR-09' ? 'IR-11' : 'IR-09');
 const FMP: Record<Prov, string> = { 'IR-09': 'dogharoun', 'IR-11': 'milak' };
 const MY_TAGS = new Set(['admin', 'places', 'flows', 'governance']);
+// ---- capacity and provinces (their block): their routes are walked like the ones above.
+const CP_TAGS = ['capacity', 'provinces'];
+for (const x of CP_TAGS) MY_TAGS.add(x);
+// ---- end capacity and provinces
 const day = addDays(todayIso(), -2);
 const P = '/api/v1/governance';
 
@@ -125,6 +129,16 @@ before(async () => {
     markers.push({ text: `MK-S-${prov}`, prov, ag: null });
   }
   await structure('national', { level: 'national', name_en: 'National structure' });
+
+  // ---- capacity and provinces (their block): a training per province × agency, with one
+  // participant of that province and agency, a session and a question bank; a training without
+  // a province (made by the nationwide admin: its own); a need and a mobility figure per province.
+  await capacityProvincesSetup(as);
+  // ---- end capacity and provinces
+
+  // ---- exercises (their block): an exercise per province × agency with that agency's team, and a national one.
+  await exercisesSetup(as);
+  // ---- end exercises
 });
 
 after(async () => {
@@ -133,11 +147,214 @@ after(async () => {
 });
 
 type Variant = 'province' | 'agency' | 'national' | 'own';
+
+// ---- capacity and provinces (their block)
+const CAP = '/api/v1/capacity';
+const PROV = '/api/v1/provinces';
+const cp: { training: Record<string, string>; participant: Record<string, number>; need: Record<string, number>; movement: Record<string, number>; agCode: Record<number, string> } = { training: {}, participant: {}, need: {}, movement: {}, agCode: {} };
+const MOBILITY_HEADER = 'round,origin_province,origin_county,destination_province,destination_county,kind,individuals,households';
+
+async function capacityProvincesSetup(as: ReturnType<typeof t.as>) {
+  for (const [code, id] of Object.entries(agency)) cp.agCode[id] = code;
+  for (const prov of PROVS) {
+    for (const ag of AG) {
+      const k = key(prov, ag);
+      // The title and the participant's name are the markers (the code also shows in audit entries).
+      const code = `mkt-${prov.slice(3)}-${cp.agCode[ag]}`;
+      const title = `MK-T-${prov}-${cp.agCode[ag]}`;
+      ok(await as('POST', `${CAP}/trainings`, { code, title_en: title, province_code: prov, agency_codes: [cp.agCode[ag]] }), 201);
+      const name = `MK-P-${prov}-${cp.agCode[ag]}`;
+      cp.participant[k] = Number(ok(await as('POST', `${CAP}/trainings/${code}/participants`, { name, sex: 'female', agency_code: cp.agCode[ag], province_code: prov }), 201).id);
+      ok(await as('PUT', `${CAP}/trainings/${code}/sessions`, [{ no: 1, title: 'S' }]));
+      ok(await as('PUT', `${CAP}/trainings/${code}/questions`, [{ no: 1, text_en: 'Q', options: [{ en: 'a' }, { en: 'b' }], correct: 0 }]));
+      cp.training[k] = code;
+      markers.push({ text: title, prov, ag }, { text: name, prov, ag });
+    }
+    const need = `MK-N-${prov}`;
+    cp.need[prov] = Number(ok(await as('POST', `${PROV}/needs`, { province_code: prov, round_no: 1, theme: 'data', title: need, priority: 'low' }), 201).id);
+    markers.push({ text: need, prov, ag: null });
+    cp.movement[prov] = ok(await as('POST', `${PROV}/mobility/movements`, { round_no: 1, origin_province: prov, destination_province: 'IR-23', individuals: 10 }), 201).id;
+  }
+  cp.training.national = 'mkt-national';
+  ok(await as('POST', `${CAP}/trainings`, { code: 'mkt-national', title_en: 'National training' }), 201);
+}
+
+/** The request for a capacity or provinces route (undefined: not one of theirs). */
+function capacityProvincesRequest(method: string, path: string, u: MUser, v: Variant, fill: (values: Record<string, unknown>) => string | null): Case | null | 'unknown' | undefined {
+  if (!path.startsWith(`${CAP}/`) && !path.startsWith(`${PROV}/`)) return undefined;
+  const m = `${method} ${path}`;
+  const national = v === 'national';
+  const prov = v === 'province' ? other(u.prov) : u.prov;
+  const ag = v === 'agency' ? otherAg(u.ag) : u.ag;
+  const uniq = `m${randomUUID().slice(0, 8)}`;
+  const listRead = () => (v === 'province' || v === 'own' ? { url: path } : null);
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  if (path.startsWith(CAP)) {
+    // Trainings and participants are agency-owned: every variant applies.
+    if (m === `GET ${CAP}/trainings`) return listRead();
+    // A training without a province is its creator's own (as an imported sheet's): national does not apply.
+    if (m === `POST ${CAP}/trainings`) return national ? null : { url: path, body: { code: uniq, title_en: 'T', province_code: prov, agency_codes: [cp.agCode[ag]] } };
+    const k = key(prov, ag);
+    const pid = cp.participant[k];
+    const code = national ? cp.training.national : cp.training[k];
+    const url = fill({ code, id: pid });
+    if (!url) return 'unknown';
+    const trainingWide = [`GET ${CAP}/trainings/:code`, `PATCH ${CAP}/trainings/:code`, `PUT ${CAP}/trainings/:code/sessions`, `PUT ${CAP}/trainings/:code/questions`, `POST ${CAP}/trainings/:code/evaluations`];
+    if (national && !trainingWide.includes(m)) return null; // participants always lie in a province
+    const bodies: Record<string, unknown> = {
+      [`PATCH ${CAP}/trainings/:code`]: { title_en: 'Changed' },
+      [`PUT ${CAP}/trainings/:code/sessions`]: [{ no: 1, title: 'Changed' }, { no: 2 }],
+      [`PUT ${CAP}/trainings/:code/questions`]: [{ no: 1, text_en: 'Changed', options: [{ en: 'a' }, { en: 'b' }], correct: 1 }],
+      [`PUT ${CAP}/trainings/:code/attendance`]: { session_no: 1, present: [pid] },
+      [`POST ${CAP}/trainings/:code/participants`]: { name: uniq, sex: 'male', agency_code: cp.agCode[ag], province_code: prov },
+      [`POST ${CAP}/trainings/:code/import`]: { file_name: 'sheet.csv', data_base64: b64(`name,sex,agency,province,position,pre_score,post_score,sessions_attended\n${uniq},male,${cp.agCode[ag]},${prov},,,,\n`) },
+      [`POST ${CAP}/trainings/:code/tests`]: { participant_id: pid, kind: 'pre', answers: { '1': 0 } },
+      [`POST ${CAP}/trainings/:code/evaluations`]: { participant_id: national ? null : pid, relevance: 5, content: 5, facilitation: 5, organisation: 5 },
+    };
+    // The participant list is a list inside the training: it may answer, with none of the foreign people.
+    if (m === `GET ${CAP}/trainings/:code/participants`) return { url, list: true };
+    if (m === `POST ${CAP}/trainings/:code/import`) return { url, body: bodies[m], leak: (r) => r?.ok === true || r?.added > 0 };
+    return { url, body: bodies[m] };
+  }
+  // Provinces: nothing is agency-owned.
+  if (v === 'agency') return null;
+  if (path.startsWith(`${PROV}/:code/`)) return national ? null : { url: fill({ code: prov })! + (path.endsWith('/needs/progress') ? '?from_round=1&to_round=1' : '') };
+  if (m === `GET ${PROV}/comparison` || m === `GET ${PROV}/needs` || m === `GET ${PROV}/mobility/rounds` || m === `GET ${PROV}/mobility/od`) return listRead();
+  if (m === `POST ${PROV}/needs`) return national ? null : { url: path, body: { province_code: prov, round_no: 1, theme: 'data', title: uniq, priority: 'low' } };
+  if (m === `PATCH ${PROV}/needs/:id`) return national ? null : { url: fill({ id: cp.need[prov] })!, body: { status: 'met' } };
+  if (m === `PUT ${PROV}/mobility/rounds`) return national || v === 'own' ? { url: path, body: { round_no: 1, label: 'Changed' } } : null;
+  if (m === `POST ${PROV}/mobility/movements`) return national ? null : { url: path, body: { round_no: 1, origin_province: prov, destination_province: 'IR-23', individuals: 20 } };
+  if (m === `DELETE ${PROV}/mobility/movements/:id`) return national ? null : { url: fill({ id: cp.movement[prov] })! };
+  if (m === `POST ${PROV}/mobility/import`) return national ? null : { url: path, body: { file_name: 'm.csv', data_base64: b64(`${MOBILITY_HEADER}\n1,${prov},,IR-23,,movement,30,\n`) }, leak: (r) => r?.ok === true || r?.added > 0 || r?.updated > 0 };
+  return 'unknown';
+}
+// ---- end capacity and provinces
+
+// ---- exercises (their block, issue 13). Every exercise route is walked like the ones above: an
+// exercise per province × agency (in IR-09 with agency A's team, in IR-11 with agency B's, and
+// the crossings), each with an objective, a target with a critical task, an inject to the team
+// and an improvement item owned by a third agency (so that no matrix user passes as its owner),
+// and a national exercise. Exercise roles are walked by the test below.
+MY_TAGS.add('exercises');
+const EXP = '/api/v1/exercises';
+const EX_TEAM = 'mkteam';
+const xf: { code: Record<string, string>; task: Record<string, number>; item: Record<string, number>; agCode: Record<number, string> } = { code: {}, task: {}, item: {}, agCode: {} };
+const exFuture = () => new Date(Date.now() + 7 * 86400_000).toISOString();
+
+async function exercisesSetup(as: ReturnType<typeof t.as>) {
+  for (const [code, id] of Object.entries(agency)) xf.agCode[id] = code;
+  const make = async (k: string, code: string, title: string, prov: Prov | null, ag: number | null) => {
+    ok(await as('POST', EXP, { code, type: 'tabletop', title, startex: exFuture(), province_code: prov }), 201);
+    ok(await as('POST', `${EXP}/${code}/teams`, { code: EX_TEAM, name: 'Team', agency: ag === null ? null : xf.agCode[ag] }));
+    ok(await as('POST', `${EXP}/${code}/objectives`, { code: 'O1', text: 'Coordinate', capability: 'Operational coordination' }));
+    ok(await as('POST', `${EXP}/${code}/targets`, { code: 'T1', objective: 'O1', description: 'EOC activated', tasks: [{ code: 'K1', description: 'Call the EOC' }] }));
+    ok(await as('POST', `${EXP}/${code}/injects`, { number: '1', time: 'D+0 H+00:00', to: [EX_TEAM], channel: 'message', subject: `Inject ${k}`, content: 'c' }));
+    xf.task[k] = ok(await as('GET', `${EXP}/${code}`)).targets[0].tasks[0].id;
+    xf.item[k] = ok(await as('POST', `${EXP}/${code}/improvements`, { capability: 'Coordination', title: `Item ${k}`, poete: 'planning', owner_agency: 'bafia', due_on: '2030-01-01' }), 201).id;
+    xf.code[k] = code;
+  };
+  for (const prov of PROVS) {
+    for (const ag of AG) {
+      // The title is the marker (lists of exercises and of improvement items show it).
+      const title = `MK-X-${prov}-${xf.agCode[ag]}`;
+      await make(key(prov, ag), `mkx-${prov.slice(3)}-${xf.agCode[ag]}`, title, prov, ag);
+      markers.push({ text: title, prov, ag });
+    }
+  }
+  await make('national', 'mkx-national', 'National exercise', null, null);
+}
+
+/** The request for an exercises route (undefined: not one of theirs). */
+function exercisesRequest(method: string, path: string, u: MUser, v: Variant, fill: (values: Record<string, unknown>) => string | null): Case | null | 'unknown' | undefined {
+  if (!path.startsWith(EXP) && !path.startsWith('/api/v1/exercise-improvements')) return undefined;
+  const m = `${method} ${path}`;
+  const national = v === 'national';
+  const prov = v === 'province' ? other(u.prov) : u.prov;
+  const ag = v === 'agency' ? otherAg(u.ag) : u.ag;
+  const k = national ? 'national' : key(prov, ag);
+  const uniq = `m${randomUUID().slice(0, 8)}`;
+  if (m === `GET ${EXP}` || m === 'GET /api/v1/exercise-improvements') return v === 'province' || v === 'own' ? { url: path } : null;
+  if (m === `POST ${EXP}`) return { url: path, body: { code: uniq, type: 'drill', title: 'New', startex: exFuture(), province_code: national ? null : prov, agencies: [xf.agCode[ag]] } };
+  if (m === 'PATCH /api/v1/exercise-improvements/:id') return { url: fill({ id: xf.item[k] })!, body: { status: 'in_progress' } };
+  const url = fill({ code: xf.code[k], number: '1', task: xf.task[k] });
+  if (!url) return 'unknown';
+  const csv = `number,time,to,channel,subject,content\n${uniq},D+0 H+01:00,${EX_TEAM},message,S,C\n`;
+  const bodies: Record<string, unknown> = {
+    [`POST ${EXP}/:code/teams`]: { code: uniq, name: 'T', agency: xf.agCode[ag] },
+    [`POST ${EXP}/:code/objectives`]: { code: 'O9', text: 'x', capability: 'Operational coordination' },
+    [`POST ${EXP}/:code/targets`]: { code: 'T9', description: 'x' },
+    [`POST ${EXP}/:code/personas`]: { code: uniq, name: 'P' },
+    [`POST ${EXP}/:code/participants`]: { role: 'observer', name: 'Matrix' },
+    [`POST ${EXP}/:code/meetings`]: { kind: 'other', held_on: '2026-01-01' },
+    [`POST ${EXP}/:code/agencies`]: { agencies: [xf.agCode[ag]] },
+    [`POST ${EXP}/:code/startex`]: { startex: exFuture() },
+    [`POST ${EXP}/:code/injects`]: { number: uniq, time: 'D+0 H+01:00', to: [EX_TEAM], channel: 'message', subject: 'S', content: 'C' },
+    [`POST ${EXP}/:code/msel/import`]: { file_name: 'msel.csv', content_base64: Buffer.from(csv).toString('base64') },
+    [`POST ${EXP}/:code/msel/shift`]: { minutes: 10 },
+    [`POST ${EXP}/:code/clock`]: { action: 'start' },
+    [`POST ${EXP}/:code/log`]: { kind: 'action', text: 'x' },
+    [`POST ${EXP}/:code/ratings`]: { target: 'T1', rating: 'S' },
+    [`POST ${EXP}/:code/tasks/:task/observation`]: { performed: true },
+    [`POST ${EXP}/:code/hotwash`]: { kind: 'strength', text: 'x' },
+    [`POST ${EXP}/:code/feedback`]: { rating: 4 },
+    [`POST ${EXP}/:code/report/validate`]: { held_on: '2026-01-01' },
+    [`POST ${EXP}/:code/improvements`]: { capability: 'C', title: 'T', poete: 'training', owner_agency: xf.agCode[ag], due_on: '2030-01-01' },
+    [`POST ${EXP}/:code/scenario/flows`]: { fmp: FMP[prov], month: '2025-01', factor: 2, teams: [EX_TEAM] },
+  };
+  return { url: /\/(report\.html|report\.pdf|msel\.xlsx)$/.test(path) ? `${url}?lang=en` : url, body: bodies[m] };
+}
+
+test(`[${TEST_ENGINE}] exercise roles are scoped to their exercise: a player sees only their team's injects and never the MSEL; no role, no exercise (404)`, async () => {
+  const as = t.as(admin);
+  const A = xf.code[key('IR-09', AG[0])]!;
+  const B = xf.code[key('IR-11', AG[1])]!;
+  // Exercise A (IR-09, agency A's team) gets a second team, of agency B, with its own inject.
+  ok(await as('POST', `${EXP}/${A}/teams`, { code: 'mkother', name: 'Other', agency: xf.agCode[AG[1]] }));
+  ok(await as('POST', `${EXP}/${A}/injects`, { number: '2', time: 'D+0 H+00:00', to: ['mkother'], channel: 'message', subject: 'MK-OTHER-TEAM', content: 'c' }));
+  const people: Record<string, TestUser> = {};
+  for (const role of ['player', 'observer', 'evaluator', 'controller'] as const) {
+    people[role] = await t.user([], { agencyId: AG[0] });
+    const username = (await db.one('SELECT username FROM users WHERE id = $1', [people[role]!.id]))!.username;
+    ok(await as('POST', `${EXP}/${A}/participants`, { role, username, team: role === 'player' ? EX_TEAM : null }));
+  }
+  const player = t.as(people.player!);
+  ok(await t.as(people.controller!)('POST', `${EXP}/${A}/clock`, { action: 'start' }));
+  const play = ok(await player('GET', `${EXP}/${A}/play`));
+  assert.deepEqual(play.injects.map((i: any) => i.number), ['1'], "the player's team's inject only");
+  assert.ok(!JSON.stringify(play).includes('MK-OTHER-TEAM'));
+  for (const r of ['msel', 'msel.xlsx', 'control', 'timeline', 'evaluation', 'fmp', 'report']) assert.equal((await player('GET', `${EXP}/${A}/${r}`)).statusCode, 403, `player: ${r}`);
+  assert.equal((await t.as(people.observer!)('GET', `${EXP}/${A}/msel`)).statusCode, 403);
+  assert.equal(ok(await t.as(people.evaluator!)('GET', `${EXP}/${A}/msel`)).injects.length, 2);
+  assert.deepEqual(ok(await player('GET', EXP)).exercises.map((e: any) => e.code), [A]);
+
+  // Every route naming another exercise (B, national) answers 404 to A's people, and every route of
+  // A answers 404 to someone with no role; the refusals are audited.
+  const doc = (await as('GET', '/api/openapi.json')).json();
+  const routes: [string, string][] = [];
+  for (const [p, ops] of Object.entries<any>(doc.paths)) for (const method of Object.keys(ops)) routes.push([method.toUpperCase(), p.replace(/\{(\w+)\}/g, ':$1')]);
+  const exRoutes = routes.filter(([, p]) => p.startsWith(`${EXP}/:code`) && !p.endsWith('/stream'));
+  assert.ok(exRoutes.length > 30, `the exercise routes (${exRoutes.length})`);
+  const stranger = await t.user([], { agencyId: AG[0] });
+  const seen: string[] = [];
+  for (const [method, p] of exRoutes) {
+    const url = (code: string, k: string) => p.replace(':code', code).replace(':number', '1').replace(':task', String(xf.task[k]));
+    for (const [who, u, code, k] of [...Object.entries(people).flatMap(([r, u]) => [[r, u, B, key('IR-11', AG[1])], [r, u, xf.code.national!, 'national']] as const), ['no role', stranger, A, key('IR-09', AG[0])] as const]) {
+      const res = await t.as(u as TestUser)(method as any, url(code as string, k as string), method === 'GET' ? undefined : {});
+      if (res.statusCode !== 404) seen.push(`${who}: ${method} ${url(code as string, k as string)} → ${res.statusCode}`);
+    }
+  }
+  assert.deepEqual(seen, [], 'no role in the exercise: 404');
+  const denied = await db.one(`SELECT count(*) AS n FROM audit_log WHERE action = 'access.denied' AND subject_type = 'exercise' AND subject_id = $1`, [B]);
+  assert.ok(Number(denied!.n) >= exRoutes.length, 'refusals on an existing exercise are audited');
+});
+// ---- end exercises
 interface Case {
   url: string;
   body?: unknown;
   /** A custom check of a 2xx answer (batch writes answer 200 with per-item results). */
   leak?: (res: any) => boolean;
+  /** A filtered list under an object's path (a training's participants): checked by markers, not refused. */
+  list?: boolean;
 }
 
 /**
@@ -159,6 +376,14 @@ function request(method: string, path: string, u: MUser, v: Variant): Case | nul
   };
   const m = `${method} ${path}`;
   const national = v === 'national';
+  // ---- capacity and provinces (their block)
+  const cpCase = capacityProvincesRequest(method, path, u, v, fill);
+  if (cpCase !== undefined) return cpCase;
+  // ---- end capacity and provinces
+  // ---- exercises (their block)
+  const exCase = exercisesRequest(method, path, u, v, fill);
+  if (exCase !== undefined) return exCase;
+  // ---- end exercises
   const agencyOwned = path.startsWith(`${P}/assessments`) || path.startsWith('/api/v1/users');
   if (v === 'agency' && !agencyOwned) return null;
   const uniq = `m${randomUUID().slice(0, 8)}`;
@@ -286,7 +511,7 @@ test(`[${TEST_ENGINE}] the access matrix: every route × every built-in role × 
         const res = await as(r.method as any, c.url, c.body);
         checks++;
         const what = `${u.role}@${u.prov}/${u.ag} ${v}: ${r.method} ${c.url} → ${res.statusCode}`;
-        const isList = !r.path.includes(':');
+        const isList = !r.path.includes(':') || !!c.list;
         if (res.statusCode >= 500) (mine ? problems : serverErrors).push(`${what} (server error) ${res.body.slice(0, 200)}`);
         if (write) {
           if (res.statusCode < 300) {
@@ -317,6 +542,17 @@ test(`[${TEST_ENGINE}] the access matrix: every route × every built-in role × 
   const focal = users.find((u) => u.role === 'focal_point' && u.prov === 'IR-11' && u.ag === AG[1])!;
   assert.equal((await t.as(focal)('GET', `${P}/assessments/${fx.assessment[key('IR-11', AG[1])]}`)).statusCode, 200);
   assert.equal((await t.as(focal)('PUT', `${P}/assessments/${fx.assessment[key('IR-11', AG[1])]}/answers/PD_1_1`, { answer: 'YES_ALL' })).statusCode, 200, 'a focal point answers its ministry\'s indicator');
+
+  // ---- capacity and provinces (their block): an officer reaches their own training, participant and province.
+  const capOfficer = users.find((u) => u.role === 'capacity_officer' && u.prov === 'IR-11' && u.ag === AG[1])!;
+  const ck = key('IR-11', AG[1]);
+  assert.equal((await t.as(capOfficer)('GET', `${CAP}/trainings/${cp.training[ck]}`)).statusCode, 200);
+  assert.deepEqual((await t.as(capOfficer)('GET', `${CAP}/trainings/${cp.training[ck]}/participants`)).json().map((p: any) => p.name), [`MK-P-IR-11-${cp.agCode[AG[1]]}`]);
+  assert.equal((await t.as(capOfficer)('GET', `${CAP}/trainings/${cp.training[ck]}/participants/${cp.participant[ck]}/certificate.html`)).statusCode, 200);
+  assert.equal((await t.as(capOfficer)('POST', `${CAP}/trainings/${cp.training[ck]}/tests`, { participant_id: cp.participant[ck], kind: 'post', answers: { '1': 0 } })).statusCode, 200);
+  assert.equal((await t.as(capOfficer)('PATCH', `${PROV}/needs/${cp.need['IR-11']}`, { status: 'planned' })).statusCode, 200);
+  assert.equal((await t.as(capOfficer)('GET', `${PROV}/IR-11/profile`)).statusCode, 200);
+  // ---- end capacity and provinces
 
   if (uncovered.size) console.log(`# matrix: ${uncovered.size} routes of other capabilities have path parameters the matrix does not fill yet (their lists are checked): ${[...uncovered].join(', ')}`);
   if (serverErrors.length) console.log(`# matrix: other capabilities answered ${serverErrors.length} requests with a server error, e.g. ${serverErrors[0]}`);
