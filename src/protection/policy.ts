@@ -1,5 +1,6 @@
-// Every access decision of protection, in one module (so that it can move onto the shared
-// declarative scope mechanism of src/platform/auth/ as one piece).
+// The access rules of protection that the shared declarative mechanism (src/platform/auth/scope.ts)
+// cannot express: agency-bound assignments, reading through a live referral or a break-glass
+// grant, field groups. Routes declare what they touch in access.ts, whose gate calls these.
 //
 // A case belongs to its owner agency and lies in a province. A user reads a case through:
 //   - an assignment holding protection.read for the owner agency and the case's province;
@@ -41,6 +42,15 @@ export const GROUP_FIELDS: Record<FieldGroup, string[]> = {
 export function holds(p: Principal | null, verb: string, agencyId: number, province: string): boolean {
   if (!p) return false;
   return p.assignments.some((a) => a.permissions.includes(verb) && a.agencyIds.includes(agencyId) && (a.provinces === null || a.provinces.includes(province)));
+}
+
+/**
+ * The user with only their assignments that name agencies: protection data is reached only as
+ * staff of an agency (the shared `covers` lets an assignment without agencies pass for all of
+ * them; an administrator without agencies reads no case).
+ */
+export function asStaff(p: Principal | null): Principal | null {
+  return p && { ...p, assignments: p.assignments.filter((a) => a.agencyIds.length > 0) };
 }
 
 /** Agencies for which the user holds a verb (somewhere). */

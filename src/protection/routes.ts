@@ -1,5 +1,7 @@
-// Protection over HTTP. Every route decides access through policy.ts and writes an audit entry
-// for each read and write of a protection record (in the same transaction as a write).
+// Protection over HTTP. Every route declares what it touches in access.ts (the shared scope
+// mechanism checks it, and the protection gate adds the rules of policy.ts) before its handler
+// runs; handlers write an audit entry for each read and write of a protection record (in the
+// same transaction as a write).
 import { z } from 'zod';
 import multipart from '@fastify/multipart';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
@@ -16,9 +18,10 @@ import { todayIso } from '../platform/calendar.ts';
 import { normalisePersian } from '../platform/text.ts';
 import { cipherFor } from './crypto.ts';
 import { caseView, ctx, SEXES, STATUSES, EXPLOITATION, SERVICES, PILLARS, isNationality, CASE_COLUMNS } from './cases.ts';
-import { readableCasesSql, holds, agenciesWith, requireAny, requireStats, requireOversee, VERB, FIELD_GROUPS, type FieldGroup } from './policy.ts';
+import { readableCasesSql, holds, agenciesWith, VERB, FIELD_GROUPS, type FieldGroup } from './policy.ts';
+import { protectionApi, caseOf } from './access.ts';
 import {
-  openCase, recordScreening, changeStatus, recordConsent, refer, respondReferral, addFollowup, updateCase, breakGlass, setLegalHold, retention, OUTCOMES, URGENT_REASONS,
+  recordScreening, changeStatus, recordConsent, refer, respondReferral, addFollowup, updateCase, breakGlass, setLegalHold, retention, OUTCOMES, URGENT_REASONS,
 } from './workflow.ts';
 import { protectionStats, parseDimensions, exportCsv, K_INTERNAL, DIMENSIONS } from './stats.ts';
 import { importCases } from './import.ts';
@@ -39,15 +42,16 @@ const consentSchema = z.object({
 
 export const protectionCapability: Capability = {
   name: 'protection',
-  async routes(api, { db, config }) {
-    if (!api.hasContentTypeParser('multipart/form-data')) await api.register(multipart, { limits: { fileSize: 200 * 1024 ** 2, files: 1 } });
+  async routes(plainApi, { db, config }) {
+    if (!plainApi.hasContentTypeParser('multipart/form-data')) await plainApi.register(multipart, { limits: { fileSize: 200 * 1024 ** 2, files: 1 } });
+    // Each route's access is declared in access.ts (a route missing there is refused at start-up).
+    const api = protectionApi(plainApi, db);
     const cipher = () => cipherFor(config.dataDir);
     const tags = ['protection'];
     // Statistics tables, kept until the next change (only while `marz serve` follows changes).
     const statsCache = new ReadCache(200);
 
-    api.get('/api/v1/protection/indicators', { schema: { tags, summary: 'Screening indicator lists (ILO forced labour, DTM counter-trafficking proxies, local lists)', response: { 200: z.any() } } }, async (req) => {
-      requireAny(req.principal, VERB.screen);
+    api.get('/api/v1/protection/indicators', { schema: { tags, summary: 'Screening indicator lists (ILO forced labour, DTM counter-trafficking proxies, local lists)', response: { 200: z.any() } } }, async () => {
       return { indicators: await db.many('SELECT code, list, label_en, label_fa FROM protection_indicators WHERE active ORDER BY position, code') };
     });
 
@@ -82,8 +86,7 @@ export const protectionCapability: Capability = {
         },
       },
       async (req, reply) => {
-        const p = requireAny(req.principal, VERB.screen);
-        const r = await db.tx((c) => recordScreening(c, cipher(), p, req.actor(), req.body as any));
+        const r = await db.tx((c) => recordScreening(c, cipher(), req.principal!, req.actor(), req.body as any));
         return reply.status(r.created ? 201 : 200).send(r);
       },
     );
@@ -92,9 +95,7 @@ export const protectionCapability: Capability = {
       schema: { tags, summary: 'Add or change a screening indicator (a list of the mission\'s own, or deactivate a shipped one)', params: z.object({ code: z.string().regex(/^[a-z0-9_]{2,60}$/) }),
         body: z.object({ list: z.string().regex(/^[a-z0-9_]{2,60}$/), label_en: z.string().trim().min(1).max(300), label_fa: z.string().trim().min(1).max(300), active: z.boolean().default(true), position: z.number().int().min(0).max(10000).default(100) }), response: { 204: z.null() } },
     }, async (req, reply) => {
-      // National configuration: the oversight verb for all provinces.
-      const p = requireAny(req.principal, VERB.oversee);
-      if (!scopeOf(p, VERB.oversee).allProvinces) throw new AppError('forbidden', 403, {}, { permission: VERB.oversee });
+      // National configuration: the oversight verb for all provinces (declared national).
       await db.tx(async (t) => {
         await t.query(
           `INSERT INTO protection_indicators (code, list, label_en, label_fa, active, position) VALUES ($1,$2,$3,$4,$5,$6)
@@ -108,7 +109,7 @@ export const protectionCapability: Capability = {
 
     // The key of the screening form's offline queue (AES-256-GCM in the browser, kept in memory only).
     api.get('/api/v1/protection/offline-key', { schema: { tags, summary: 'The user\'s key for the screening form\'s encrypted offline queue', response: { 200: z.object({ key: z.string() }) } } }, async (req) => {
-      const p = requireAny(req.principal, VERB.screen);
+      const p = req.principal!;
       const c = cipher();
       return db.tx(async (t) => {
         let row = (await t.query('SELECT key_enc FROM protection_device_keys WHERE user_id = $1', [p.id])).rows[0];
@@ -132,7 +133,7 @@ export const protectionCapability: Capability = {
       page_size: z.coerce.number().int().min(1).max(200).default(50),
     });
     const listCases = async (principal: Principal | null, actor: Actor, q: z.infer<typeof listQuery>, name: string | null) => {
-      const p = requireAny(principal, VERB.read);
+      const p = principal!;
       const params: unknown[] = [];
       const where = [readableCasesSql(p, 'c', params)];
       if (q.status) params.push(q.status), where.push(`c.status = $${params.length}`);
@@ -178,7 +179,8 @@ export const protectionCapability: Capability = {
 
     api.get('/api/v1/protection/cases/:id', { schema: { tags, summary: 'One case, with only the fields the user may read (audited)', params: z.object({ id: z.uuid() }), response: { 200: z.any() } } }, async (req) => {
       return db.tx(async (t) => {
-        const { row, access } = await openCase(t, req.principal, req.params.id);
+        // The case and what the user may read of it, resolved once by the declaration's resource.
+        const { row, access } = caseOf(req);
         const c = cipher();
         const view = caseView(c, row, access.groups);
         const owner = access.via !== 'referral';
@@ -244,7 +246,6 @@ export const protectionCapability: Capability = {
       schema: { tags, summary: 'Accept, decline or complete (service delivered) a referral to one\'s agency; revoke one\'s own', params: z.object({ id: z.uuid(), action: z.enum(['accept', 'decline', 'done', 'revoke']) }),
         body: z.object({ note: z.string().max(5000).nullable().optional() }).default({}), response: { 200: z.any() } },
     }, async (req) => {
-      if (!req.principal) throw new AppError('unauthenticated', 401);
       const status = await db.tx((t) => respondReferral(t, cipher(), req.principal!, req.actor(), req.params.id, req.params.action, req.body?.note ?? null));
       return { status };
     });
@@ -252,7 +253,7 @@ export const protectionCapability: Capability = {
     api.get('/api/v1/protection/referrals', {
       schema: { tags, summary: 'Referrals to (inbox) or from (outbox) one\'s agencies; overdue=true lists those past their due date and not done', querystring: z.object({ box: z.enum(['in', 'out']).default('in'), overdue: z.enum(['true', 'false']).optional() }), response: { 200: z.any() } },
     }, async (req) => {
-      const p = requireAny(req.principal, VERB.read);
+      const p = req.principal!;
       const col = req.query.box === 'in' ? 'r.to_agency_id' : 'r.from_agency_id';
       const parts: string[] = [];
       const params: unknown[] = [];
@@ -285,11 +286,7 @@ export const protectionCapability: Capability = {
     // ---- documents (file name and content encrypted; reading one needs the identity field group)
     const MAX_DOCUMENT = 10 * 1024 * 1024;
     api.post('/api/v1/protection/cases/:id/documents', { schema: { tags, summary: 'Attach a document to a case (field "file", at most 10 MB; stored encrypted)', params: z.object({ id: z.uuid() }), response: { 201: z.any() } } }, async (req, reply) => {
-      if (!req.principal) throw new AppError('unauthenticated', 401);
-      // Access first, then the upload.
-      const { row, access } = await openCase(db, req.principal, req.params.id);
-      const recipientEdit = access.recipientAgencies.some((a) => holds(req.principal, VERB.edit, a, row.province_code));
-      if (!access.edit && !recipientEdit) throw new AppError('forbidden', 403, {}, { permission: VERB.edit });
+      // Access (declared: the owner agency or a recipient with protection.edit) is checked before the upload is read.
       const file = await (req as any).file();
       if (!file) throw new AppError('protection_bad_document', 400, { field: 'file' });
       const content = await file.toBuffer().catch(() => null);
@@ -307,13 +304,8 @@ export const protectionCapability: Capability = {
     });
 
     api.get('/api/v1/protection/documents/:id', { schema: { tags, summary: 'Download a document of a case (audited)', params: z.object({ id: z.uuid() }) } }, async (req, reply) => {
-      const d = await db.one('SELECT id, case_id, name_enc, content_enc, media_type FROM protection_documents WHERE id = $1', [req.params.id]);
-      if (!d) {
-        if (!req.principal) throw new AppError('unauthenticated', 401);
-        throw notFound();
-      }
-      const { access } = await openCase(db, req.principal, d.case_id);
-      if (!access.groups.has('identity')) throw new AppError('forbidden', 403, {}, { permission: VERB.identity });
+      // Declared: the document's case must be readable with the identity field group.
+      const d = caseOf(req).document;
       const c = cipher();
       const name = c.decrypt(d.name_enc, ctx('protection_documents', 'name', d.id))!;
       const body = Buffer.from(c.decrypt(d.content_enc, ctx('protection_documents', 'content', d.id))!, 'base64');
@@ -337,14 +329,13 @@ export const protectionCapability: Capability = {
     api.post('/api/v1/protection/cases/:id/break-glass', {
       schema: { tags, summary: 'Emergency access to a case outside one\'s normal access, with a reason; alerts the data protection focal point', params: z.object({ id: z.uuid() }), body: z.object({ reason: z.string().max(2000) }), response: { 201: z.any() } },
     }, async (req, reply) => {
-      if (!req.principal) throw new AppError('unauthenticated', 401);
       const expires = await db.tx((t) => breakGlass(t, req.principal!, req.actor(), req.params.id, req.body.reason));
       return reply.status(201).send({ expires_at: expires });
     });
 
     // ---- oversight (data protection focal point)
     api.get('/api/v1/protection/alerts', { schema: { tags, summary: 'Break-glass and consent-override alerts for the data protection focal point', querystring: z.object({ open: z.enum(['true', 'false']).default('true') }), response: { 200: z.any() } } }, async (req) => {
-      const p = requireAny(req.principal, VERB.oversee);
+      const p = req.principal!;
       const params: unknown[] = [];
       const parts: string[] = [];
       for (const a of p.assignments) {
@@ -366,38 +357,27 @@ export const protectionCapability: Capability = {
     api.post('/api/v1/protection/alerts/:id/acknowledge', { schema: { tags, summary: 'Acknowledge an alert', params: z.object({ id: z.coerce.number().int().positive() }), response: { 204: z.null() } } }, async (req, reply) => {
       await db.tx(async (t) => {
         const a = (await t.query('SELECT * FROM protection_alerts WHERE id = $1 FOR UPDATE', [req.params.id])).rows[0];
-        if (!a || !holds(req.principal, VERB.oversee, Number(a.agency_id), a.province_code)) throw notFound();
+        if (!a) throw notFound();
         await t.query('UPDATE protection_alerts SET acknowledged_at = now(), acknowledged_by = $2 WHERE id = $1', [a.id, req.principal!.id]);
         await audit(t, req.actor(), 'protection.alert.acknowledge', 'protection_case', a.case_id, { alert_id: Number(a.id) });
       });
       return reply.status(204).send(null);
     });
 
-    const oversightCase = async (t: any, p: Principal | null, id: string) => {
-      const row = (await t.query('SELECT id, owner_agency_id, province_code FROM protection_cases WHERE id = $1', [id])).rows[0];
-      if (!row || !holds(p, VERB.oversee, Number(row.owner_agency_id), row.province_code)) {
-        if (!p) throw new AppError('unauthenticated', 401);
-        throw notFound();
-      }
-      return row;
-    };
-
     api.get('/api/v1/protection/cases/:id/access-report', { schema: { tags, summary: 'Data-subject report: who saw or changed what of this person\'s record, and when', params: z.object({ id: z.uuid() }), response: { 200: z.any() } } }, async (req) => {
+      // Declared: the owner agency's oversight in the case's province; the read is audited by the declaration.
       return db.tx(async (t) => {
-        await oversightCase(t, req.principal, req.params.id);
         const rows = (await t.query(
           `SELECT at, actor_label, action, details - 'case_ids' - 'identity_shown' AS details, (details->'identity_shown') ? $1 AS identity_shown FROM audit_log
            WHERE (subject_type = 'protection_case' AND subject_id = $1) OR (subject_type IN ('protection_case', 'protection_import') AND details->'case_ids' ? $1) ORDER BY id`,
           [req.params.id],
         )).rows;
-        await audit(t, req.actor(), 'protection.case.access_report', 'protection_case', req.params.id, { entries: rows.length });
         return { case_id: req.params.id, entries: rows };
       });
     });
 
     api.post('/api/v1/protection/cases/:id/legal-hold', { schema: { tags, summary: 'Put a case under legal hold (no anonymisation or purge) or lift it', params: z.object({ id: z.uuid() }), body: z.object({ hold: z.boolean(), reason: z.string().trim().max(1000).nullable().optional() }), response: { 204: z.null() } } }, async (req, reply) => {
       await db.tx(async (t) => {
-        await oversightCase(t, req.principal, req.params.id);
         if (req.body.hold && !req.body.reason) throw new AppError('protection_reason_required', 400, { field: 'reason' });
         await setLegalHold(t, req.actor(), req.params.id, req.body.hold, req.body.reason ?? null);
       });
@@ -405,7 +385,7 @@ export const protectionCapability: Capability = {
     });
 
     api.post('/api/v1/protection/retention', { schema: { tags, summary: 'Retention: cases due for anonymisation or purge (dry run unless apply=true), for one\'s agencies and provinces', body: z.object({ apply: z.boolean().default(false) }), response: { 200: z.any() } } }, async (req) => {
-      const p = requireAny(req.principal, VERB.oversee);
+      const p = req.principal!;
       const s = scopeOf(p, VERB.oversee);
       return db.tx((t) => retention(t, req.actor(), { apply: req.body.apply, scope: { agencies: agenciesWith(p, VERB.oversee), provinces: s.allProvinces ? null : s.provinces } }));
     });
@@ -422,8 +402,8 @@ export const protectionCapability: Capability = {
     const stats = async (p: Principal | null, q: z.infer<typeof statsQuery>) => {
       const by = parseDimensions(q.by);
       if (!by) throw new AppError('protection_dimensions', 400, { field: 'by', allowed: DIMENSIONS.join(', ') });
-      const u = requireStats(p, q.province ?? null);
-      const s = scopeOf(u, VERB.stats);
+      // Declared: protection.stats, in the requested province if one is named.
+      const s = scopeOf(p!, VERB.stats);
       const query = { by, from: q.from, to: q.to, k: q.k, province: q.province, provinces: s.allProvinces ? null : s.provinces, calendar: q.calendar };
       return { by, table: await statsCache.get(db, JSON.stringify(query), () => protectionStats(db, query)) };
     };
@@ -440,8 +420,8 @@ export const protectionCapability: Capability = {
 
     // ---- import (web)
     api.post('/api/v1/protection/imports', { schema: { tags, summary: 'Import a case list (CSV or XLSX, field "file"); all or nothing', querystring: z.object({ agency_id: z.coerce.number().int().positive(), dry_run: z.enum(['true', 'false']).default('false') }), response: { 200: z.any() } } }, async (req) => {
-      const p = requireAny(req.principal, VERB.import);
-      if (!agenciesWith(p, VERB.import).includes(req.query.agency_id)) throw new AppError('forbidden', 403, {}, { permission: VERB.import });
+      // Declared: protection.import for the named agency (each row's province is checked by the import).
+      const p = req.principal!;
       const file = await (req as any).file();
       if (!file || !/\.(csv|xlsx|txt)$/i.test(file.filename)) throw new AppError('protection_bad_upload', 400, { field: 'file' });
       const dir = mkdtempSync(join(tmpdir(), 'marz-protection-'));
