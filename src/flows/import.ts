@@ -25,8 +25,9 @@ import { CORE_FIELDS, columnRenamer, unneutraliseCell, type FmrRecord } from './
 import { loadFmps, CREATE_STAGE_SQL, stageLines, insertStaged } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
-// Bigger batches let the summary triggers fold more rows into each summary row they update.
-export const BATCH = 50_000;
+// 10,000 rows a batch: the import then runs at the speed of one INSERT … SELECT of the whole
+// file (measured in docs/PERFORMANCE.md), with at most two batches in memory.
+export const BATCH = 10_000;
 const KEEP_PROBLEMS = 1000;
 /** Values in problems are cut to this many characters (reports stay small whatever the cells). */
 export const PROBLEM_VALUE_CHARS = 200;
