@@ -7,7 +7,7 @@ import type { Database, Queryable } from '../platform/db/database.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { audit } from '../platform/audit.ts';
 import { normalisePersian } from '../platform/text.ts';
-import { need, type ExerciseAccess } from './access.ts';
+import { standing } from './access.ts';
 import { parseDateTime } from './time.ts';
 import { controlView } from './live.ts';
 import type { ExerciseRow } from './store.ts';
@@ -109,14 +109,14 @@ const opt = (field: string, s: string | null | undefined) => {
   return r.at;
 };
 
-export function registerEvaluationRoutes(api: Api, db: Database, access: (req: any, code: string) => Promise<ExerciseAccess>) {
+export function registerEvaluationRoutes(api: Api, db: Database) {
   const P = '/api/v1/exercises';
   const tags = ['exercises'];
   const codeParam = z.object({ code: z.string().min(1).max(64) });
   const mark = 'EXERCISE' as const;
 
   api.get(`${P}/:code/evaluation`, { schema: { tags, summary: 'Evaluation: ratings by capability, critical tasks performed, time to respond, hot wash, feedback', params: codeParam, response: { 200: z.any() } } }, async (req) => {
-    const a = need(await access(req, req.params.code), 'evaluates');
+    const a = standing(req);
     const mine = await db.many(
       `SELECT t.code AS target, r.rating, r.observations FROM exercise_ratings r JOIN exercise_targets t ON t.id = r.target_id WHERE r.exercise_id = $1 AND r.evaluator_id = $2`,
       [a.ex.id, a.principal.id],
@@ -140,7 +140,7 @@ export function registerEvaluationRoutes(api: Api, db: Database, access: (req: a
       },
     },
     async (req) => {
-      const a = need(await access(req, req.params.code), 'evaluates');
+      const a = standing(req);
       const b = req.body;
       const t = await db.one('SELECT id FROM exercise_targets WHERE exercise_id = $1 AND code = $2', [a.ex.id, b.target]);
       if (!t) throw new AppError('ex_unknown_target', 400, { code: b.target });
@@ -168,7 +168,7 @@ export function registerEvaluationRoutes(api: Api, db: Database, access: (req: a
       },
     },
     async (req) => {
-      const a = need(await access(req, req.params.code), 'evaluates');
+      const a = standing(req);
       const k = await db.one('SELECT k.id FROM exercise_critical_tasks k JOIN exercise_targets t ON t.id = k.target_id WHERE t.exercise_id = $1 AND k.id = $2', [a.ex.id, req.params.task]);
       if (!k) throw new AppError('ex_unknown_task', 404, { id: req.params.task });
       await db.tx(async (c) => {
@@ -189,8 +189,7 @@ export function registerEvaluationRoutes(api: Api, db: Database, access: (req: a
       schema: { tags, summary: 'A hot-wash note: a strength or an area for improvement', params: codeParam, body: z.object({ kind: z.enum(['strength', 'improvement']), capability: z.string().max(200).nullish(), text: z.string().min(1).max(5000) }), response: { 200: z.any() } },
     },
     async (req) => {
-      const a = await access(req, req.params.code);
-      if (!a.evaluates && !a.controls) need(a, 'evaluates');
+      const a = standing(req);
       await db.tx(async (c) => {
         await c.query('INSERT INTO exercise_hotwash (exercise_id, kind, capability, text, author_id) VALUES ($1,$2,$3,$4,$5)', [a.ex.id, req.body.kind, req.body.capability ?? null, normalisePersian(req.body.text), a.principal.id]);
         await audit(c, req.actor(), 'exercise.hotwash', 'exercise', a.ex.code, { kind: req.body.kind });
@@ -205,8 +204,7 @@ export function registerEvaluationRoutes(api: Api, db: Database, access: (req: a
       schema: { tags, summary: 'A participant feedback form', params: codeParam, body: z.object({ rating: z.number().int().min(1).max(5), strengths: z.string().max(5000).nullish(), improvements: z.string().max(5000).nullish() }), response: { 200: z.any() } },
     },
     async (req) => {
-      const a = await access(req, req.params.code);
-      if (!a.role) throw new AppError('forbidden', 403, {}, { exercise: a.ex.code, needs: 'participant' });
+      const a = standing(req);
       await db.tx(async (c) => {
         await c.query(
           `INSERT INTO exercise_feedback (exercise_id, user_id, role, rating, strengths, improvements) VALUES ($1,$2,$3,$4,$5,$6)

@@ -5,12 +5,12 @@ import type { Api } from '../platform/http/app.ts';
 import type { Database } from '../platform/db/database.ts';
 import { AppError } from '../platform/http/errors.ts';
 import { audit } from '../platform/audit.ts';
-import { can, scopeOf, provinceFilter, type Principal } from '../platform/auth/access.ts';
+import { requireCovers } from '../platform/auth/scope.ts';
 import { normalisePersian } from '../platform/text.ts';
 import { todayIso } from '../platform/calendar.ts';
 import type { Locale } from '../platform/i18n/messages.ts';
 import { fontFaces, htmlToPdf } from '../governance/report.ts';
-import { need, holds, requireUser, type ExerciseAccess } from './access.ts';
+import { standing, itemFilter, MANAGE } from './access.ts';
 import { generateDraft, validateReport, loadReport, renderAar } from './report.ts';
 import { surgeScenario, fmpLink } from './scenario.ts';
 
@@ -38,7 +38,7 @@ export function planStats(items: { status: ItemStatus; due_on: string }[], today
   return { total: items.length, cancelled: items.length - live.length, verified, open: live.length - verified, overdue, closure_rate: live.length ? verified / live.length : null };
 }
 
-export function registerReportRoutes(api: Api, db: Database, access: (req: any, code: string) => Promise<ExerciseAccess>) {
+export function registerReportRoutes(api: Api, db: Database) {
   const P = '/api/v1/exercises';
   const tags = ['exercises'];
   const codeParam = z.object({ code: z.string().min(1).max(64) });
@@ -47,8 +47,7 @@ export function registerReportRoutes(api: Api, db: Database, access: (req: any, 
 
   // ---- after-action report
   api.post(`${P}/:code/report/draft`, { schema: { tags, summary: 'Generate the after-action report draft from the evaluation', params: codeParam, response: { 200: z.any() } } }, async (req) => {
-    const a = await access(req, req.params.code);
-    if (!a.manager && a.role !== 'director' && a.role !== 'evaluator') need(a, 'manager');
+    const a = standing(req);
     const draft = await db.tx((c) => generateDraft(c, req.actor(), a.ex));
     return { mark, status: 'draft', draft };
   });
@@ -57,18 +56,17 @@ export function registerReportRoutes(api: Api, db: Database, access: (req: any, 
     `${P}/:code/report/validate`,
     { schema: { tags, summary: 'Validate the report at the after-action meeting', params: codeParam, body: z.object({ held_on: z.iso.date(), notes: z.string().max(10000).nullish() }), response: { 200: z.any() } } },
     async (req) => {
-      const a = need(await access(req, req.params.code), 'manager');
+      const a = standing(req);
       await db.tx((c) => validateReport(c, req.actor(), a.ex, req.body));
       return { mark, ok: true };
     },
   );
 
+  // The report is for planners, controllers, evaluators and directors; everyone with a role reads
+  // it once validated (the grants of the 'exercise' resource, access.ts).
   const reportReader = async (req: any) => {
-    const a = await access(req, req.params.code);
-    // The report is for planners, controllers, evaluators and directors; players read it once validated.
-    const rep = await loadReport(db, a.ex);
-    if (!a.seesMsel && !(rep.status === 'validated' && a.role)) need(a, 'seesMsel');
-    return { a, rep };
+    const a = standing(req);
+    return { a, rep: await loadReport(db, a.ex) };
   };
   const locale = (req: any): Locale => req.query.lang ?? req.locale;
 
@@ -107,7 +105,7 @@ export function registerReportRoutes(api: Api, db: Database, access: (req: any, 
       },
     },
     async (req, reply) => {
-      const a = need(await access(req, req.params.code), 'manager');
+      const a = standing(req);
       const b = req.body;
       const ag = await db.one('SELECT id FROM agencies WHERE code = $1', [b.owner_agency]);
       if (!ag) throw new AppError('ex_unknown_agency', 400, { code: b.owner_agency });
@@ -123,22 +121,6 @@ export function registerReportRoutes(api: Api, db: Database, access: (req: any, 
     },
   );
 
-  /** Items the caller may see: exercises in their provinces (read or manage), or owned by their agencies. */
-  function itemFilter(p: Principal, params: unknown[]) {
-    const parts: string[] = [];
-    for (const verb of ['exercises.manage', 'exercises.read']) {
-      if (!can(p, verb)) continue;
-      const f = provinceFilter(scopeOf(p, verb), 'e.province_code', params);
-      parts.push(f === 'TRUE' ? 'TRUE' : `(${f})`);
-      const agencies = scopeOf(p, verb).agencyIds;
-      if (agencies.length) {
-        params.push(agencies);
-        parts.push(`i.owner_agency_id = ANY($${params.length}::bigint[])`);
-      }
-    }
-    return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
-  }
-
   api.get(
     '/api/v1/exercise-improvements',
     {
@@ -150,8 +132,7 @@ export function registerReportRoutes(api: Api, db: Database, access: (req: any, 
       },
     },
     async (req) => {
-      const p = requireUser(req.principal);
-      if (!can(p, 'exercises.read') && !can(p, 'exercises.manage')) throw new AppError('forbidden', 403, {}, { permission: 'exercises.read' });
+      const p = req.principal!;
       const params: unknown[] = [];
       let where = itemFilter(p, params);
       if (req.query.exercise) {
@@ -191,20 +172,12 @@ export function registerReportRoutes(api: Api, db: Database, access: (req: any, 
       },
     },
     async (req) => {
-      const p = requireUser(req.principal);
-      const item = await db.one(
-        'SELECT i.id, i.status, i.owner_agency_id, e.code, e.province_code FROM exercise_improvement_items i JOIN exercises e ON e.id = i.exercise_id WHERE i.id = $1',
-        [req.params.id],
-      );
+      const p = req.principal!;
+      const item = await db.one('SELECT i.id, i.status, e.code FROM exercise_improvement_items i JOIN exercises e ON e.id = i.exercise_id WHERE i.id = $1', [req.params.id]);
       if (!item) throw new AppError('ex_unknown_item', 404, { id: req.params.id });
-      const manager = holds(p, 'exercises.manage', item.province_code);
-      // The owner agency's people may report progress and completion; closure is verified by a planner.
-      const owner = can(p, 'exercises.read') && (scopeOf(p, 'exercises.read').agencyIds.includes(Number(item.owner_agency_id)) || p.agencyId === Number(item.owner_agency_id));
+      // The owner agency's people report progress and completion; closure is verified by a planner.
       const to = req.body.status as ItemStatus;
-      if (!manager && !(owner && (to === 'in_progress' || to === 'completed'))) {
-        if (!manager && !owner) throw new AppError('ex_unknown_item', 404, { id: req.params.id });
-        throw new AppError('forbidden', 403, {}, { permission: 'exercises.manage' });
-      }
+      if (to !== 'in_progress' && to !== 'completed') await requireCovers(db, req, MANAGE, req.access!.target!, 'closure');
       if (!canMove(item.status, to)) throw new AppError('ex_item_transition', 409, { from: item.status, to });
       await db.tx(async (c) => {
         await c.query(
@@ -233,18 +206,18 @@ export function registerReportRoutes(api: Api, db: Database, access: (req: any, 
       },
     },
     async (req) => {
-      const a = need(await access(req, req.params.code), 'manager');
-      if (!can(a.principal, 'flows.read')) throw new AppError('forbidden', 403, {}, { permission: 'flows.read' });
+      const a = standing(req);
+      // The scenario replays an FMP's flow data: flows.read over its province, by the one check.
       const f = await db.one('SELECT province_code FROM fmps WHERE code = $1', [req.body.fmp]);
       if (!f) throw new AppError('ex_unknown_fmp', 400, { code: req.body.fmp });
-      if (!can(a.principal, 'flows.read', f.province_code)) throw new AppError('forbidden', 403, {}, { permission: 'flows.read', province: f.province_code });
+      await requireCovers(db, req, 'flows.read', { provinces: [f.province_code], type: 'fmp', id: req.body.fmp });
       const r = await db.tx((c) => surgeScenario(c, req.actor(), a.ex, { ...req.body, teams: req.body.teams.map((t) => t.toLowerCase()) }));
       return { mark, ...r };
     },
   );
 
   api.get(`${P}/:code/fmp`, { schema: { tags, summary: "The exercise FMP's alert thresholds, capacity and peak, beside the findings", params: codeParam, response: { 200: z.any() } } }, async (req) => {
-    const a = need(await access(req, req.params.code), 'seesMsel');
+    const a = standing(req);
     if (!a.ex.fmp_code) return { mark, fmp: null };
     return { mark, fmp: await fmpLink(db, a.ex.fmp_code) };
   });

@@ -1,6 +1,7 @@
 // Simulation exercises (LIVEX / SIMEX): design, MSEL, live control with server-sent events,
 // evaluation, after-action report and improvement plan. Every answer carries the EXERCISE
-// mark; every check of who may do what is in access.ts.
+// mark. Every route declares what it touches (access.ts, EXERCISES_ACCESS) and the one access
+// mechanism (src/platform/auth/scope.ts) checks it before the handler runs.
 import { z } from 'zod';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,8 @@ import { AppError } from '../platform/http/errors.ts';
 import { addMessages } from '../platform/i18n/messages.ts';
 import { audit } from '../platform/audit.ts';
 import type { Database } from '../platform/db/database.ts';
-import { exerciseAccess, need, listFilter, requireManage, requireUser, type ExerciseAccess } from './access.ts';
+import { declareAccess } from '../platform/auth/scope.ts';
+import { exercisesAccess, standing, listFilter, requireUser, type ExerciseAccess } from './access.ts';
 import * as S from './store.ts';
 import * as L from './live.ts';
 import * as E from './evaluation.ts';
@@ -86,12 +88,12 @@ export async function exerciseOverview(db: Database, a: ExerciseAccess) {
 
 export const exercisesCapability: Capability = {
   name: 'exercises',
-  async routes(api: Api, { db }) {
+  async routes(plainApi: Api, { db }) {
+    const api = declareAccess(plainApi, exercisesAccess(db));
     const hub = new ExerciseHub(db);
     api.addHook('onReady', async () => hub.wake());
     // Open event streams would hold a shutdown until their clients leave: end them first.
     api.addHook('preClose', async () => hub.stop());
-    const access = (req: { principal: any }, code: string) => exerciseAccess(db, req.principal, code);
 
     api.get(P, { schema: { tags, summary: 'Simulation exercises the caller may see', response: { 200: any } } }, async (req) => {
       const p = requireUser(req.principal);
@@ -129,23 +131,20 @@ export const exercisesCapability: Capability = {
       },
       async (req, reply) => {
         const b = req.body;
-        let province = b.province_code ?? null;
-        if (!province && b.fmp_code) province = (await db.one('SELECT province_code FROM fmps WHERE code = $1', [b.fmp_code]))?.province_code ?? null;
-        requireManage(req.principal, province);
         const startex = instant('startex', b.startex);
-        await db.tx((c) => S.createExercise(c, req.actor(), { ...b, startex, province_code: province }));
+        await db.tx((c) => S.createExercise(c, req.actor(), { ...b, startex }));
         return reply.status(201).send(marked({ code: b.code }));
       },
     );
 
     api.get(`${P}/:code`, { schema: { tags, summary: 'An exercise: design, people, meetings, clock (no MSEL)', params: codeParam, response: { 200: any } } }, async (req) => {
-      return exerciseOverview(db, await access(req, req.params.code));
+      return exerciseOverview(db, standing(req));
     });
 
     // ---- design (managers of the exercise's province)
     const design = <B extends z.ZodTypeAny>(path: string, summary: string, body: B, fn: (c: any, a: ExerciseAccess, b: z.infer<B>, req: any) => Promise<unknown>) =>
       api.post(`${P}/:code/${path}`, { schema: { tags, summary, params: codeParam, body, response: { 200: any } } }, async (req: any) => {
-        const a = need(await access(req, req.params.code), 'manager');
+        const a = standing(req);
         const r = await db.tx((c) => fn(c, a, req.body, req));
         return marked({ ok: true, result: r ?? null });
       });
@@ -196,13 +195,13 @@ export const exercisesCapability: Capability = {
 
     // ---- MSEL (never for players, observers or actors)
     api.get(`${P}/:code/msel`, { schema: { tags, summary: 'The MSEL: injects with number and scheduled_at', params: codeParam, response: { 200: any } } }, async (req) => {
-      const a = need(await access(req, req.params.code), 'seesMsel');
+      const a = standing(req);
       await db.tx((c) => audit(c, req.actor(), 'exercise.msel.read', 'exercise', a.ex.code));
       return marked({ exercise: a.ex.code, startex: new Date(a.ex.startex).toISOString(), injects: await S.listMsel(db, a.ex.id) });
     });
 
     api.get(`${P}/:code/msel.xlsx`, { schema: { tags, summary: 'The MSEL as a sheet in the import format (EXERCISE-marked), to reuse in another exercise', params: codeParam, querystring: z.object({ lang: z.enum(['en', 'fa']).optional() }) } }, async (req, reply) => {
-      const a = need(await access(req, req.params.code), 'seesMsel');
+      const a = standing(req);
       const lang = req.query.lang ?? req.locale;
       const buf = await S.mselToXlsx(db, a.ex, lang);
       await db.tx((c) => audit(c, req.actor(), 'exercise.msel.export', 'exercise', a.ex.code, { lang }));
@@ -225,7 +224,7 @@ export const exercisesCapability: Capability = {
       contingency: z.boolean().optional().describe('delivered only by hand (send now), when needed'),
     });
     api.post(`${P}/:code/injects`, { schema: { tags, summary: 'Add an inject to the MSEL', params: codeParam, body: injectBody, response: { 200: ok } } }, async (req) => {
-      const a = need(await access(req, req.params.code), 'manager');
+      const a = standing(req);
       await db.tx((c) => S.addInject(c, req.actor(), a.ex, req.body));
       return done();
     });
@@ -242,7 +241,7 @@ export const exercisesCapability: Capability = {
         },
       },
       async (req, reply) => {
-        const a = need(await access(req, req.params.code), 'manager');
+        const a = standing(req);
         const dir = mkdtempSync(join(tmpdir(), 'marz-msel-'));
         try {
           const path = join(dir, /\.xlsx$/i.test(req.body.file_name) ? 'msel.xlsx' : 'msel.csv');
@@ -267,7 +266,7 @@ export const exercisesCapability: Capability = {
         },
       },
       async (req) => {
-        const a = need(await access(req, req.params.code), 'controls');
+        const a = standing(req);
         const moved = await db.tx((c) => S.shiftInjects(c, req.actor(), a.ex, { seconds: req.body.minutes * 60, from_number: req.body.from_number, numbers: req.body.numbers }));
         return marked({ moved });
       },
@@ -286,7 +285,7 @@ export const exercisesCapability: Capability = {
         },
       },
       async (req) => {
-        const a = need(await access(req, req.params.code), 'controls');
+        const a = standing(req);
         const b = req.body;
         if (b.action === 'jump' && !b.minutes && !b.to) throw new AppError('ex_jump_needs', 400);
         const action: L.ClockAction = b.action === 'jump' ? { action: 'jump', minutes: b.minutes, to: b.to ? instant('to', b.to) : undefined, skip: b.skip } : { action: b.action };
@@ -300,26 +299,26 @@ export const exercisesCapability: Capability = {
     );
 
     api.post(`${P}/:code/injects/:number/send`, { schema: { tags, summary: 'Send an inject now, whatever the clock says', params: injectParam, response: { 200: ok } } }, async (req) => {
-      const a = need(await access(req, req.params.code), 'controls');
+      const a = standing(req);
       await db.tx((c) => L.sendNow(c, req.actor(), a.ex, req.params.number));
       hub.wake();
       return done();
     });
 
     api.get(`${P}/:code/control`, { schema: { tags, summary: 'Controller view: each inject planned / delivered / acknowledged / responded, and the clock', params: codeParam, response: { 200: any } } }, async (req) => {
-      const a = need(await access(req, req.params.code), 'seesMsel');
+      const a = standing(req);
       hub.wake();
       return marked({ clock: L.clockView(a.ex, new Date()), injects: await L.controlView(db, a.ex) });
     });
 
     api.get(`${P}/:code/play`, { schema: { tags, summary: "Player view: delivered injects addressed to the player's team, and their log", params: codeParam, response: { 200: any } } }, async (req) => {
-      const a = need(await access(req, req.params.code), 'plays');
+      const a = standing(req);
       hub.wake();
       return marked({ clock: L.clockView(a.ex, new Date()), team: a.team, ...(await L.playerView(db, a.ex, a.participantId!, a.team!)) });
     });
 
     api.post(`${P}/:code/injects/:number/ack`, { schema: { tags, summary: 'A player acknowledges an inject', params: injectParam, response: { 200: ok } } }, async (req) => {
-      const a = need(await access(req, req.params.code), 'plays');
+      const a = standing(req);
       await db.tx((c) => L.acknowledge(c, req.actor(), a.ex, a.participantId!, a.team!, req.params.number));
       return done();
     });
@@ -336,20 +335,19 @@ export const exercisesCapability: Capability = {
         },
       },
       async (req) => {
-        const a = need(await access(req, req.params.code), 'plays');
+        const a = standing(req);
         const id = await db.tx((c) => L.logEntry(c, req.actor(), a.ex, a.participantId!, a.team, req.body));
         return marked({ id });
       },
     );
 
     api.get(`${P}/:code/timeline`, { schema: { tags, summary: 'Everything that happened, timestamped in wall and scenario time (replay)', params: codeParam, response: { 200: any } } }, async (req) => {
-      const a = need(await access(req, req.params.code), 'seesMsel');
+      const a = standing(req);
       return marked({ events: await L.timeline(db, a.ex.id) });
     });
 
     api.get(`${P}/:code/stream`, { schema: { tags, summary: 'Server-sent events: clock changes, and deliveries (players get only their team\'s)', params: codeParam } }, async (req, reply) => {
-      const a = await access(req, req.params.code);
-      if (!a.seesMsel && !a.plays) need(a, 'plays');
+      const a = standing(req);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
@@ -373,7 +371,7 @@ export const exercisesCapability: Capability = {
       });
     });
 
-    E.registerEvaluationRoutes(api, db, access);
-    registerReportRoutes(api, db, access);
+    E.registerEvaluationRoutes(api, db);
+    registerReportRoutes(api, db);
   },
 };

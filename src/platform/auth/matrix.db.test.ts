@@ -306,10 +306,14 @@ function exercisesRequest(method: string, path: string, u: MUser, v: Variant, fi
 
 test(`[${TEST_ENGINE}] exercise roles are scoped to their exercise: a player sees only their team's injects and never the MSEL; no role, no exercise (404)`, async () => {
   const as = t.as(admin);
-  const A = xf.code[key('IR-09', AG[0])]!;
   const B = xf.code[key('IR-11', AG[1])]!;
-  // Exercise A (IR-09, agency A's team) gets a second team, of agency B, with its own inject.
+  // Exercise A in IR-09 (its own, so that the matrix's fixtures stay as they are): agency A's team
+  // and agency B's, an inject to each.
+  const A = 'mkr-09';
+  ok(await as('POST', EXP, { code: A, type: 'tabletop', title: 'Roles', startex: exFuture(), province_code: 'IR-09' }), 201);
+  ok(await as('POST', `${EXP}/${A}/teams`, { code: EX_TEAM, name: 'Team', agency: xf.agCode[AG[0]] }));
   ok(await as('POST', `${EXP}/${A}/teams`, { code: 'mkother', name: 'Other', agency: xf.agCode[AG[1]] }));
+  ok(await as('POST', `${EXP}/${A}/injects`, { number: '1', time: 'D+0 H+00:00', to: [EX_TEAM], channel: 'message', subject: 'Mine', content: 'c' }));
   ok(await as('POST', `${EXP}/${A}/injects`, { number: '2', time: 'D+0 H+00:00', to: ['mkother'], channel: 'message', subject: 'MK-OTHER-TEAM', content: 'c' }));
   const people: Record<string, TestUser> = {};
   for (const role of ['player', 'observer', 'evaluator', 'controller'] as const) {
@@ -338,7 +342,7 @@ test(`[${TEST_ENGINE}] exercise roles are scoped to their exercise: a player see
   const seen: string[] = [];
   for (const [method, p] of exRoutes) {
     const url = (code: string, k: string) => p.replace(':code', code).replace(':number', '1').replace(':task', String(xf.task[k]));
-    for (const [who, u, code, k] of [...Object.entries(people).flatMap(([r, u]) => [[r, u, B, key('IR-11', AG[1])], [r, u, xf.code.national!, 'national']] as const), ['no role', stranger, A, key('IR-09', AG[0])] as const]) {
+    for (const [who, u, code, k] of [...Object.entries(people).flatMap(([r, u]) => [[r, u, B, key('IR-11', AG[1])], [r, u, xf.code.national!, 'national']] as const), ['no role', stranger, xf.code[key('IR-09', AG[0])]!, key('IR-09', AG[0])] as const]) {
       const res = await t.as(u as TestUser)(method as any, url(code as string, k as string), method === 'GET' ? undefined : {});
       if (res.statusCode !== 404) seen.push(`${who}: ${method} ${url(code as string, k as string)} → ${res.statusCode}`);
     }

@@ -29,6 +29,12 @@ export interface Target {
   /** For the audit trail. */
   type?: string;
   id?: string;
+  /**
+   * Verbs the object itself gives the requesting user, whatever their assignments (a role in a
+   * simulation exercise): they pass for this object alone. Resolvers compute them from the
+   * principal they are given.
+   */
+  grants?: string[];
 }
 
 export interface Touches {
@@ -46,8 +52,12 @@ export interface Touches {
   body?: (body: any, req: FastifyRequest) => Target | Target[] | null | Promise<Target | Target[] | null>;
   /** A sensitive read: each successful response is audited under this action. */
   audit?: string;
-  /** Objects out of scope answer 404 rather than 403, so that their existence does not show. */
-  hidden?: boolean;
+  /**
+   * Objects out of scope answer 404 rather than 403, so that their existence does not show. A
+   * list of permissions: every refusal answers 404 unless the user holds one of them over the
+   * object (those who may see it learn why they may not act: 403).
+   */
+  hidden?: boolean | string[];
   /** A write that may create the resource records its owner and provinces (see ownedResource). */
   claim?: boolean;
 }
@@ -66,7 +76,7 @@ declare module 'fastify' {
   }
 }
 
-type Resolver = (q: Queryable, params: Record<string, string>) => Promise<Target | null>;
+type Resolver = (q: Queryable, params: Record<string, string>, principal: Principal | null) => Promise<Target | null>;
 const resolvers = new Map<string, Resolver>();
 
 /** Registers how to find the provinces, agencies and owner of the object a path names. */
@@ -83,6 +93,7 @@ const list = (x: string | string[] | undefined) => (x === undefined ? [] : Array
 export function covers(p: Principal | null, permission: string | string[], t: Target): boolean {
   if (!p) return false;
   const perms = list(permission);
+  if (t.grants?.some((x) => perms.includes(x))) return true;
   const held = p.assignments.filter((a) => a.permissions.some((x) => perms.includes(x)));
   if (!held.length) return false;
   if (t.owner && t.owner === p.id) return true;
@@ -142,23 +153,26 @@ export function installAccess(app: FastifyInstance, db: Database) {
       if (touches.resource) {
         const resolve = resolvers.get(touches.resource);
         if (!resolve) throw new Error(`no resolver for resource ${touches.resource}`);
-        target = await resolve(db, (req.params ?? {}) as Record<string, string>);
+        target = await resolve(db, (req.params ?? {}) as Record<string, string>, p);
         if (!target) {
-          if (perms.length && !holds(p, perms)) throw new AppError('forbidden', 403, {}, { permission: perms[0] });
+          if (perms.length && !holds(p, perms) && !Array.isArray(touches.hidden)) throw new AppError('forbidden', 403, {}, { permission: perms[0] });
           throw new AppError('not_found', 404);
         }
       }
       req.access = { touches, target };
       if (!perms.length) return;
-      if (!holds(p, perms)) {
+      // With hidden: [permissions], whoever holds none of them over the object is answered 404.
+      const unseen = (t: Target | null) => !!t && Array.isArray(touches.hidden) && !covers(p, touches.hidden, t);
+      if (!holds(p, perms) && !target?.grants?.some((x) => perms.includes(x))) {
         if (target) await denied(db, req, perms, target, 'permission');
+        if (unseen(target)) throw new AppError('not_found', 404);
         throw new AppError('forbidden', 403, {}, { permission: perms[0] });
       }
       const need = target ?? (touches.national ? { provinces: null } : null);
       if (need && touches.national && need.provinces !== null) need.provinces = null;
       if (need && !covers(p, perms, need)) {
         await denied(db, req, perms, need, touches.national ? 'national' : 'scope');
-        if (touches.hidden) throw new AppError('not_found', 404);
+        if (touches.hidden === true || unseen(target)) throw new AppError('not_found', 404);
         throw new AppError('forbidden', 403, {}, { permission: perms[0] });
       }
     };
