@@ -188,3 +188,51 @@ test(`[${TEST_ENGINE}] API: participants are scoped by province and agency, read
     }
   }
 });
+
+test(`[${TEST_ENGINE}] declared access: a training is changed within its province and agencies; participants of a shared training are touched by their own province's officers only; reads are audited`, async () => {
+  const admin = await t.user([{ role: 'admin' }]);
+  const A = t.as(admin);
+  const moi = Number((await db.one("SELECT id FROM agencies WHERE code = 'moi'"))!.id);
+  const khorasan = await t.user([{ role: 'capacity_officer', provinces: ['IR-09'], agencyIds: [moi] }]);
+  const tehran = await t.user([{ role: 'capacity_officer', provinces: ['IR-23'] }]);
+  const K = t.as(khorasan);
+  const T = t.as(tehran);
+  assert.equal((await A('POST', '/api/v1/capacity/trainings', { code: 'SH-1', title_en: 'Shared', province_code: 'IR-09', agency_codes: ['moi'] })).statusCode, 201);
+  const mashhad = (await A('POST', '/api/v1/capacity/trainings/SH-1/participants', { name: 'Hadi Mashhadi', sex: 'male', agency_code: 'moi', province_code: 'IR-09' })).json();
+  const tehrani = (await A('POST', '/api/v1/capacity/trainings/SH-1/participants', { name: 'Nasrin Tehrani', sex: 'female', agency_code: 'mfa', province_code: 'IR-23' })).json();
+  assert.equal((await A('PUT', '/api/v1/capacity/trainings/SH-1/sessions', [{ no: 1 }])).statusCode, 200);
+  assert.equal((await A('PUT', '/api/v1/capacity/trainings/SH-1/questions', [{ no: 1, text_en: 'Q', options: [{ en: 'a' }, { en: 'b' }], correct: 0 }])).statusCode, 200);
+
+  // The training itself: its province and agency.
+  const patched = await K('PATCH', '/api/v1/capacity/trainings/SH-1', { place: 'Mashhad' });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.deepEqual([patched.json().place, patched.json().title_en, patched.json().province_code, patched.json().agency_codes], ['Mashhad', 'Shared', 'IR-09', ['moi']], 'a change keeps the fields it does not name');
+  assert.equal((await T('PATCH', '/api/v1/capacity/trainings/SH-1', { place: 'Tehran' })).statusCode, 403);
+  assert.equal((await K('PATCH', '/api/v1/capacity/trainings/SH-1', { province_code: 'IR-23' })).statusCode, 403, 'not moved out of one\'s province');
+  assert.equal((await K('POST', '/api/v1/capacity/trainings', { code: 'SH-2', province_code: 'IR-09', agency_codes: ['mfa'] })).statusCode, 403, 'not for another agency');
+  assert.equal((await T('GET', '/api/v1/capacity/trainings/SH-1')).statusCode, 403);
+  assert.ok(!(await T('GET', '/api/v1/capacity/trainings')).json().some((x: any) => x.code === 'SH-1'));
+  assert.ok((await K('GET', '/api/v1/capacity/trainings')).json().some((x: any) => x.code === 'SH-1'));
+  // A training without a province is its creator's.
+  assert.equal((await T('POST', '/api/v1/capacity/trainings', { code: 'SH-3' })).statusCode, 201);
+  assert.equal((await T('PUT', '/api/v1/capacity/trainings/SH-3/sessions', [{ no: 1 }])).statusCode, 200);
+  assert.equal((await K('PUT', '/api/v1/capacity/trainings/SH-3/sessions', [{ no: 1 }])).statusCode, 403);
+
+  // Participants: each officer their own, in someone else's training too.
+  assert.equal((await T('PUT', '/api/v1/capacity/trainings/SH-1/attendance', { session_no: 1, present: [tehrani.id] })).statusCode, 200);
+  assert.equal((await T('PUT', '/api/v1/capacity/trainings/SH-1/attendance', { session_no: 1, present: [tehrani.id, mashhad.id] })).statusCode, 403);
+  assert.equal((await T('PUT', '/api/v1/capacity/trainings/SH-1/attendance', { session_no: 1, present: [] })).statusCode, 403, 'an empty attendance is the training\'s');
+  assert.equal((await T('POST', '/api/v1/capacity/trainings/SH-1/tests', { participant_id: tehrani.id, kind: 'pre', answers: { '1': 0 } })).statusCode, 200);
+  assert.equal((await K('POST', '/api/v1/capacity/trainings/SH-1/tests', { participant_id: tehrani.id, kind: 'pre', answers: { '1': 0 } })).statusCode, 403);
+  assert.equal((await K('POST', '/api/v1/capacity/trainings/SH-1/evaluations', { participant_id: null, relevance: 4, content: 4, facilitation: 4, organisation: 4 })).statusCode, 201);
+  assert.equal((await T('POST', '/api/v1/capacity/trainings/SH-1/evaluations', { participant_id: null, relevance: 4, content: 4, facilitation: 4, organisation: 4 })).statusCode, 403);
+  assert.equal((await T('POST', '/api/v1/capacity/trainings/SH-1/participants', { name: 'Someone', sex: 'male', agency_code: 'moi', province_code: 'IR-09' })).statusCode, 403);
+  assert.equal((await T('POST', '/api/v1/capacity/trainings/SH-1/participants', { name: 'Someone', sex: 'male', agency_code: 'moi', province_code: 'IR-23' })).statusCode, 201);
+  assert.deepEqual((await T('GET', '/api/v1/capacity/trainings/SH-1/participants')).json().map((p: any) => p.name).sort(), ['Nasrin Tehrani', 'Someone']);
+  assert.equal((await K('GET', `/api/v1/capacity/trainings/SH-1/participants/${tehrani.id}/certificate.html`)).statusCode, 404, 'out of scope: as if absent');
+  assert.equal((await T('GET', `/api/v1/capacity/trainings/SH-1/participants/${tehrani.id}/certificate.html`)).statusCode, 200);
+  const cert = await db.one("SELECT subject_type, subject_id FROM audit_log WHERE action = 'capacity.certificate.read' AND actor_id = $1", [tehran.id]);
+  assert.deepEqual(cert, { subject_type: 'training_participant', subject_id: String(tehrani.id) });
+  const denied = Number((await db.one("SELECT count(*) AS n FROM audit_log WHERE action = 'access.denied' AND actor_id = $1", [tehran.id]))!.n);
+  assert.ok(denied >= 5, `refusals are audited (${denied})`);
+});

@@ -67,13 +67,15 @@ const trainingBody = (db: Queryable) => async (b: { province_code?: string | nul
 /** The participants a write names: by id (tests, evaluations, attendance) or as a new one. */
 const namedParticipants = (db: Queryable) => async (b: any, req: any): Promise<Target[] | Target | null> => {
   const code = req.params.code as string;
-  if (Array.isArray(b?.present)) return T.participantTargets(db, code, [...b.present, ...(b.absent ?? [])]);
-  if (typeof b?.participant_id === 'number') return T.participantTargets(db, code, [b.participant_id]);
-  if (b && 'participant_id' in b) {
-    // A form not tied to a participant is the training's: its organisers fill it in.
+  const training = async () => {
     const t = await T.trainingRow(db, code);
     return t && T.trainingTarget(t, 'manage');
-  }
+  };
+  // An attendance naming no one touches the training itself (its organisers).
+  if (Array.isArray(b?.present)) return b.present.length + (b.absent?.length ?? 0) ? T.participantTargets(db, code, [...b.present, ...(b.absent ?? [])]) : training();
+  if (typeof b?.participant_id === 'number') return T.participantTargets(db, code, [b.participant_id]);
+  // A form not tied to a participant is the training's: its organisers fill it in.
+  if (b && 'participant_id' in b) return training();
   if (typeof b?.province_code === 'string') return T.participantTarget({ province_code: b.province_code, agency_id: (await T.knownAgencyIds(db, [b.agency_code]))[0] ?? null });
   return null;
 };

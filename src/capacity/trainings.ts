@@ -29,7 +29,21 @@ export const trainingInput = z.object({
   agency_codes: z.array(z.string()).max(50).default([]),
 });
 export type TrainingInput = z.infer<typeof trainingInput>;
-export const trainingPatch = trainingInput.omit({ code: true }).partial();
+// A change names only what changes (no defaults: a field left out keeps its value).
+export const trainingPatch = z
+  .object({
+    title_en: z.string().max(300),
+    title_fa: z.string().max(300),
+    topic: z.string().max(500),
+    gcm_objectives: z.array(gcm).max(23),
+    starts_on: isoDate.nullable(),
+    ends_on: isoDate.nullable(),
+    place: z.string().max(300),
+    province_code: z.string().regex(/^IR-\d{2}$/).nullable(),
+    facilitators: z.array(z.string().min(1).max(200)).max(50),
+    agency_codes: z.array(z.string()).max(50),
+  })
+  .partial();
 
 /** A normalised name for matching one person: Persian letters, single spaces, no ZWNJ, lower case. */
 export function nameKey(name: string): string {

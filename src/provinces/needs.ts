@@ -26,7 +26,20 @@ export const needInput = z.object({
   governance_links: z.array(govLink).max(50).default([]),
 });
 export type NeedInput = z.infer<typeof needInput>;
-export const needPatch = needInput.omit({ province_code: true, round_no: true }).partial();
+// A change names only what changes (no defaults: a field left out keeps its value).
+export const needPatch = z
+  .object({
+    theme: z.enum(THEMES),
+    title: z.string().min(1).max(500),
+    priority: z.enum(PRIORITIES),
+    evidence: z.string().max(5000),
+    responsible_agency: z.string().nullable().describe('agency code'),
+    status: z.enum(NEED_STATUSES),
+    previous_need_id: z.number().int().nullable(),
+    exercise_item_ids: z.array(z.number().int()).max(50),
+    governance_links: z.array(govLink).max(50),
+  })
+  .partial();
 
 const NEED_SELECT = `SELECT n.id, n.province_code, n.round_no, n.theme, n.title, n.priority, n.evidence, a.code AS responsible_agency, a.name_en AS agency_en, a.name_fa AS agency_fa,
   n.status, n.previous_need_id, n.exercise_item_ids, n.governance_links, n.updated_at

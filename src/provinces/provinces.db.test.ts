@@ -205,3 +205,35 @@ test(`[${TEST_ENGINE}] needs by round with progress, mobility import and OD view
     assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
   }
 });
+
+test(`[${TEST_ENGINE}] declared access: needs and mobility figures by province, rounds and the OD view nationwide; a change keeps the fields it does not name`, async () => {
+  const admin = await t.user([{ role: 'admin' }]);
+  const A = t.as(admin);
+  const sistan = await t.user([{ role: 'capacity_officer', provinces: ['IR-11'] }]);
+  const khorasan = await t.user([{ role: 'capacity_officer', provinces: ['IR-09'] }]);
+  const S = t.as(sistan);
+  const K = t.as(khorasan);
+  const need = (await S('POST', '/api/v1/provinces/needs', { province_code: 'IR-11', round_no: 3, theme: 'data', title: 'Shared registry', priority: 'high', evidence: 'Two visits', responsible_agency: 'bafia', governance_links: [{ framework: 'gcm', code: '1' }] })).json();
+  assert.ok(need.id);
+  assert.equal((await K('POST', '/api/v1/provinces/needs', { province_code: 'IR-11', round_no: 3, theme: 'data', title: 'x', priority: 'low' })).statusCode, 403);
+  assert.equal((await K('PATCH', `/api/v1/provinces/needs/${need.id}`, { status: 'met' })).statusCode, 403);
+  assert.equal((await K('GET', '/api/v1/provinces/needs?province=IR-11')).statusCode, 403);
+  assert.ok((await K('GET', '/api/v1/provinces/needs')).json().every((n: any) => n.province_code === 'IR-09'));
+  const changed = await S('PATCH', `/api/v1/provinces/needs/${need.id}`, { status: 'planned' });
+  assert.equal(changed.statusCode, 200, changed.body);
+  assert.deepEqual([changed.json().status, changed.json().evidence, changed.json().responsible_agency, changed.json().governance_links], ['planned', 'Two visits', 'bafia', [{ framework: 'gcm', code: '1' }]]);
+  assert.equal((await A('PATCH', '/api/v1/provinces/needs/99999999', { status: 'met' })).statusCode, 404);
+
+  // A figure touches both its provinces.
+  assert.equal((await S('POST', '/api/v1/provinces/mobility/movements', { round_no: 3, origin_province: 'IR-11', destination_province: 'IR-09', individuals: 5 })).statusCode, 403);
+  const both = await t.user([{ role: 'capacity_officer', provinces: ['IR-09', 'IR-11'] }]);
+  const m = (await t.as(both)('POST', '/api/v1/provinces/mobility/movements', { round_no: 3, origin_province: 'IR-11', destination_province: 'IR-09', individuals: 5 })).json();
+  assert.equal((await S('DELETE', `/api/v1/provinces/mobility/movements/${m.id}`)).statusCode, 403);
+  assert.equal((await t.as(both)('DELETE', `/api/v1/provinces/mobility/movements/${m.id}`)).statusCode, 200);
+  assert.equal((await S('PUT', '/api/v1/provinces/mobility/rounds', { round_no: 3, label: 'x' })).statusCode, 403);
+  assert.equal((await A('PUT', '/api/v1/provinces/mobility/rounds', { round_no: 3, label: 'Third' })).statusCode, 200);
+  assert.equal((await S('GET', '/api/v1/provinces/IR-09/profile')).statusCode, 403);
+  assert.equal((await S('GET', '/api/v1/provinces/IR-99/profile')).statusCode, 404);
+  const refusals = Number((await db.one("SELECT count(*) AS n FROM audit_log WHERE action = 'access.denied' AND actor_id = $1", [khorasan.id]))!.n);
+  assert.ok(refusals >= 2, `refusals on existing objects and foreign bodies are audited (${refusals})`);
+});
