@@ -210,8 +210,14 @@ test(`[${TEST_ENGINE}] declared access: a training is changed within its provinc
   assert.equal((await T('PATCH', '/api/v1/capacity/trainings/SH-1', { place: 'Tehran' })).statusCode, 403);
   assert.equal((await K('PATCH', '/api/v1/capacity/trainings/SH-1', { province_code: 'IR-23' })).statusCode, 403, 'not moved out of one\'s province');
   assert.equal((await K('POST', '/api/v1/capacity/trainings', { code: 'SH-2', province_code: 'IR-09', agency_codes: ['mfa'] })).statusCode, 403, 'not for another agency');
-  assert.equal((await T('GET', '/api/v1/capacity/trainings/SH-1')).statusCode, 403);
-  assert.ok(!(await T('GET', '/api/v1/capacity/trainings')).json().some((x: any) => x.code === 'SH-1'));
+  // Read: its province and agency, or people of one's own among its participants.
+  const ircsOfficer = await t.user([{ role: 'capacity_officer', provinces: ['IR-09'], agencyIds: [Number((await db.one("SELECT id FROM agencies WHERE code = 'ircs'"))!.id)] }]);
+  assert.equal((await t.as(ircsOfficer)('GET', '/api/v1/capacity/trainings/SH-1')).statusCode, 403);
+  assert.ok(!(await t.as(ircsOfficer)('GET', '/api/v1/capacity/trainings')).json().some((x: any) => x.code === 'SH-1'));
+  const seen = await T('GET', '/api/v1/capacity/trainings/SH-1');
+  assert.equal(seen.statusCode, 200, 'a Tehran officer reads the training their people attended');
+  assert.deepEqual(seen.json().stats.participants_by_sex, { male: 0, female: 1 }, 'its figures count only their people');
+  assert.ok((await T('GET', '/api/v1/capacity/trainings')).json().some((x: any) => x.code === 'SH-1'));
   assert.ok((await K('GET', '/api/v1/capacity/trainings')).json().some((x: any) => x.code === 'SH-1'));
   // A training without a province is its creator's.
   assert.equal((await T('POST', '/api/v1/capacity/trainings', { code: 'SH-3' })).statusCode, 201);

@@ -29,10 +29,11 @@ defineResource('training', async (q, params) => {
   const t = await T.trainingRow(q, params.code);
   return t && T.trainingTarget(t, 'manage');
 });
-// A training, to read it: the same, but one without a province is readable by every reader.
-defineResource('training_read', async (q, params) => {
+// A training, to read it: the same, but one without a province is readable by every reader, and
+// a training is readable by those whose people (participants in their scope) took part in it.
+defineResource('training_read', async (q, params, principal) => {
   const t = await T.trainingRow(q, params.code);
-  return t && T.trainingTarget(t, 'read');
+  return t && T.readableTraining(q, principal, t);
 });
 // A training as the place of its participants, who come from many provinces and agencies: it
 // must exist; what is touched is each participant (the list filters them, writes name them).

@@ -102,6 +102,16 @@ export function trainingTarget(t: { code: string; province_code: string | null; 
   };
 }
 
+/** A training to read: its own target, and read granted to whoever may see one of its participants. */
+export async function readableTraining(q: Queryable, p: Principal | null, t: { id: unknown; code: string; province_code: string | null; agency_ids: unknown[] | null; created_by?: string | null }): Promise<Target> {
+  const target = trainingTarget(t, 'read');
+  if (!p || covers(p, 'capacity.read', target)) return target;
+  const params: unknown[] = [t.id];
+  const scope = participantScope(p, 'capacity.read', params);
+  const some = (await q.query(`SELECT 1 FROM training_participants pp WHERE pp.training_id = $1 AND ${scope} LIMIT 1`, params)).rowCount;
+  return some ? { ...target, grants: ['capacity.read'] } : target;
+}
+
 /** The row trainingTarget needs, by code (null when there is none or the code is malformed). */
 export async function trainingRow(q: Queryable, code: string | undefined) {
   if (!code || code.length > 60 || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(code)) return null;
@@ -209,8 +219,8 @@ export async function listTrainings(q: Queryable, p: Principal | null) {
       params,
     )
   ).rows;
-  // The trainings the reader may open (the same rule as the route's declaration).
-  return rows.filter((t: any) => !p || covers(p, 'capacity.read', trainingTarget(t, 'read'))).map(({ agency_ids, created_by, ...t }: any) => t);
+  // The trainings the reader may open (the same rule as the route's declaration: readableTraining).
+  return rows.filter((t: any) => !p || Number(t.participants) > 0 || covers(p, 'capacity.read', trainingTarget(t, 'read'))).map(({ agency_ids, created_by, ...t }: any) => t);
 }
 
 // ---------------------------------------------------------------- sessions and attendance
