@@ -24,7 +24,7 @@ import { covers, declareAccess, defineResource, UUID_RE, intParam, type Target, 
 import { AppError } from '../platform/http/errors.ts';
 import { audit } from '../platform/audit.ts';
 import { CASE_COLUMNS } from './cases.ts';
-import { asStaff, caseAccess, holds, VERB, type CaseAccess } from './policy.ts';
+import { asStaff, caseAccess, mayAddTo, VERB, type CaseAccess } from './policy.ts';
 
 const LIVE = `('pending','accepted','done')`;
 
@@ -112,8 +112,6 @@ const P = '/api/v1/protection';
 /** Whoever may not read the case is answered 404, as if it did not exist. */
 const onCase = (permission: string): Touches => ({ permission, resource: 'protection_case', hidden: [VERB.read] });
 const owned = (a: CaseAccess) => a.edit;
-/** Follow-ups and documents: the owner agency, or a recipient agency holding protection.edit. */
-export const mayAddTo = (a: CaseAccess, province: string, p: Principal) => a.edit || a.recipientAgencies.some((g) => holds(p, VERB.edit, g, province));
 
 export function protectionAccess(db: Queryable): Record<string, Rule> {
   const statsProvince = (_b: unknown, req: FastifyRequest) => {
@@ -141,8 +139,8 @@ export function protectionAccess(db: Queryable): Record<string, Rule> {
     [`POST ${P}/cases/:id/consents`]: { access: onCase(VERB.edit), readsCase: true, may: owned },
     [`PATCH ${P}/cases/:id`]: { access: onCase(VERB.edit), readsCase: true, may: owned },
     [`POST ${P}/cases/:id/referrals`]: { access: onCase(VERB.refer), readsCase: true, may: (a) => a.refer && a.via === 'owner' },
-    [`POST ${P}/cases/:id/followups`]: { access: onCase(VERB.edit), readsCase: true, may: (a, t, p) => mayAddTo(a, t.row.province_code, p) },
-    [`POST ${P}/cases/:id/documents`]: { access: onCase(VERB.edit), readsCase: true, may: (a, t, p) => mayAddTo(a, t.row.province_code, p) },
+    [`POST ${P}/cases/:id/followups`]: { access: onCase(VERB.edit), readsCase: true, may: (a, t, p) => mayAddTo(p, a, t.row.province_code) },
+    [`POST ${P}/cases/:id/documents`]: { access: onCase(VERB.edit), readsCase: true, may: (a, t, p) => mayAddTo(p, a, t.row.province_code) },
     [`GET ${P}/documents/:id`]: { access: { permission: VERB.read, resource: 'protection_document', hidden: [VERB.read] }, readsCase: true, may: (a) => a.groups.has('identity') },
     // Break-glass is for staff of any agency in the case's province; nobody else learns the case exists.
     [`POST ${P}/cases/:id/break-glass`]: { access: { permission: VERB.breakGlass, resource: 'protection_case_area', hidden: [VERB.breakGlass] } },

@@ -13,8 +13,7 @@
 // agency; the referral's groups for a recipient; all groups under break-glass).
 // Statistics are aggregate and suppressed: protection.stats in a province, any agency.
 import type { Queryable } from '../platform/db/database.ts';
-import { can, type Principal } from '../platform/auth/access.ts';
-import { AppError } from '../platform/http/errors.ts';
+import type { Principal } from '../platform/auth/access.ts';
 
 export const VERB = {
   screen: 'protection.screen',
@@ -56,31 +55,6 @@ export function asStaff(p: Principal | null): Principal | null {
 /** Agencies for which the user holds a verb (somewhere). */
 export function agenciesWith(p: Principal, verb: string): number[] {
   return [...new Set(p.assignments.filter((a) => a.permissions.includes(verb)).flatMap((a) => a.agencyIds))].sort((x, y) => x - y);
-}
-
-export function requireSignedIn(p: Principal | null): Principal {
-  if (!p) throw new AppError('unauthenticated', 401);
-  return p;
-}
-
-/** Refuses unless the user holds the verb somewhere (for routes whose rows are then scoped). */
-export function requireAny(p: Principal | null, verb: string): Principal {
-  const u = requireSignedIn(p);
-  if (!u.assignments.some((a) => a.permissions.includes(verb) && a.agencyIds.length > 0)) throw new AppError('forbidden', 403, {}, { permission: verb });
-  return u;
-}
-
-export function requireHolds(p: Principal | null, verb: string, agencyId: number, province: string): Principal {
-  const u = requireSignedIn(p);
-  if (!holds(u, verb, agencyId, province)) throw new AppError('forbidden', 403, {}, { permission: verb });
-  return u;
-}
-
-/** Statistics: the verb in a province (null: anywhere the user has it). */
-export function requireStats(p: Principal | null, province?: string | null): Principal {
-  const u = requireSignedIn(p);
-  if (!can(u, VERB.stats, province)) throw new AppError('forbidden', 403, {}, { permission: VERB.stats });
-  return u;
 }
 
 /**
@@ -154,15 +128,15 @@ export async function caseAccess(q: Queryable, p: Principal | null, c: CaseKey):
   return { via, groups, edit: holds(p, VERB.edit, owner, prov), refer: holds(p, VERB.refer, owner, prov), recipientAgencies };
 }
 
+/** Follow-ups and documents: the owner agency's editors, or a recipient agency's (with protection.edit there). */
+export function mayAddTo(p: Principal, a: CaseAccess, province: string): boolean {
+  return a.edit || a.recipientAgencies.some((g) => holds(p, VERB.edit, g, province));
+}
+
 /**
  * Break-glass needs the verb in the case's province, held as staff of some agency (any agency:
  * it exists for emergencies); a role without agencies (a system administrator) cannot.
  */
 export function mayBreakGlass(p: Principal | null, province: string): boolean {
   return !!p && p.assignments.some((a) => a.permissions.includes(VERB.breakGlass) && a.agencyIds.length > 0 && (a.provinces === null || a.provinces.includes(province)));
-}
-
-/** Oversight (data protection focal point): alerts, data-subject reports, retention, legal hold. */
-export function requireOversee(p: Principal | null, agencyId: number, province: string): Principal {
-  return requireHolds(p, VERB.oversee, agencyId, province);
 }

@@ -10,7 +10,7 @@ import { todayIso, addDays } from '../platform/calendar.ts';
 import { normalisePersian } from '../platform/text.ts';
 import type { FieldCipher } from './crypto.ts';
 import { insertCases, ctx, CASE_COLUMNS, type CaseFacts } from './cases.ts';
-import { caseAccess, holds, mayBreakGlass, VERB, FIELD_GROUPS, type CaseAccess } from './policy.ts';
+import { caseAccess, holds, mayAddTo, mayBreakGlass, VERB, FIELD_GROUPS, type CaseAccess } from './policy.ts';
 
 export const OUTCOMES = ['no_concern', 'possible_victim', 'urgent'] as const;
 export const URGENT_REASONS = ['child', 'medical', 'safety'] as const;
@@ -236,8 +236,7 @@ export async function respondReferral(q: Queryable, cipher: FieldCipher, p: Prin
 
 export async function addFollowup(q: Queryable, cipher: FieldCipher, p: Principal, actor: Actor, caseId: string, f: { kind: string; pillar: string | null; body: string }) {
   const { row, access } = await openCase(q, p, caseId, true);
-  const recipientEdit = access.recipientAgencies.some((a) => holds(p, VERB.edit, a, row.province_code));
-  if (!access.edit && !recipientEdit) throw new AppError('forbidden', 403, {}, { permission: VERB.edit });
+  if (!mayAddTo(p, access, row.province_code)) throw new AppError('forbidden', 403, {}, { permission: VERB.edit });
   const id = randomUUID();
   await q.query(`INSERT INTO protection_followups (id, case_id, kind, pillar, body_enc, delivered, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7)`, [
     id, caseId, f.kind, f.pillar, cipher.encrypt(normalisePersian(f.body), ctx('protection_followups', 'body', id)), f.kind === 'service', p.id,
