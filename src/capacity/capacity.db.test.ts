@@ -214,6 +214,7 @@ test(`[${TEST_ENGINE}] declared access: a training is changed within its provinc
   const ircsOfficer = await t.user([{ role: 'capacity_officer', provinces: ['IR-09'], agencyIds: [Number((await db.one("SELECT id FROM agencies WHERE code = 'ircs'"))!.id)] }]);
   assert.equal((await t.as(ircsOfficer)('GET', '/api/v1/capacity/trainings/SH-1')).statusCode, 403);
   assert.ok(!(await t.as(ircsOfficer)('GET', '/api/v1/capacity/trainings')).json().some((x: any) => x.code === 'SH-1'));
+  assert.equal((await t.as(ircsOfficer)('GET', '/api/v1/capacity/trainings/SH-1/participants')).statusCode, 403, 'nor its participant list');
   const seen = await T('GET', '/api/v1/capacity/trainings/SH-1');
   assert.equal(seen.statusCode, 200, 'a Tehran officer reads the training their people attended');
   assert.deepEqual(seen.json().stats.participants_by_sex, { male: 0, female: 1 }, 'its figures count only their people');

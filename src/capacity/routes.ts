@@ -36,7 +36,7 @@ defineResource('training_read', async (q, params, principal) => {
   return t && T.readableTraining(q, principal, t);
 });
 // A training as the place of its participants, who come from many provinces and agencies: it
-// must exist; what is touched is each participant (the list filters them, writes name them).
+// must exist; what is touched is each participant the write names.
 defineResource('training_event', async (q, params) => {
   const t = await T.trainingRow(q, params.code);
   return t && { provinces: [], type: 'training', id: t.code };
@@ -92,7 +92,8 @@ function accessTable(db: Queryable): Record<string, Touches> {
     [`PUT ${P}/trainings/:code/sessions`]: manage({ resource: 'training' }),
     [`PUT ${P}/trainings/:code/questions`]: manage({ resource: 'training' }),
     [`PUT ${P}/trainings/:code/attendance`]: manage({ resource: 'training_event', body: namedParticipants(db) }),
-    [`GET ${P}/trainings/:code/participants`]: { ...read, resource: 'training_event', audit: 'capacity.participants.read' },
+    // Those who may read the training (its own readers, and whoever has people among its participants) see the participants in their scope.
+    [`GET ${P}/trainings/:code/participants`]: { ...read, resource: 'training_read', audit: 'capacity.participants.read' },
     [`POST ${P}/trainings/:code/participants`]: manage({ resource: 'training_event', body: namedParticipants(db) }),
     // Each row of the sheet is checked as a participant (out of scope: a problem of that row).
     [`POST ${P}/trainings/:code/import`]: manage({}),

@@ -211,8 +211,6 @@ function capacityProvincesRequest(method: string, path: string, u: MUser, v: Var
       [`POST ${CAP}/trainings/:code/tests`]: { participant_id: pid, kind: 'pre', answers: { '1': 0 } },
       [`POST ${CAP}/trainings/:code/evaluations`]: { participant_id: national ? null : pid, relevance: 5, content: 5, facilitation: 5, organisation: 5 },
     };
-    // The participant list is a list inside the training: it may answer, with none of the foreign people.
-    if (m === `GET ${CAP}/trainings/:code/participants`) return { url, list: true };
     if (m === `POST ${CAP}/trainings/:code/import`) return { url, body: bodies[m], leak: (r) => r?.ok === true || r?.added > 0 };
     return { url, body: bodies[m] };
   }
@@ -357,8 +355,6 @@ interface Case {
   body?: unknown;
   /** A custom check of a 2xx answer (batch writes answer 200 with per-item results). */
   leak?: (res: any) => boolean;
-  /** A filtered list under an object's path (a training's participants): checked by markers, not refused. */
-  list?: boolean;
 }
 
 /**
@@ -515,7 +511,7 @@ test(`[${TEST_ENGINE}] the access matrix: every route × every built-in role × 
         const res = await as(r.method as any, c.url, c.body);
         checks++;
         const what = `${u.role}@${u.prov}/${u.ag} ${v}: ${r.method} ${c.url} → ${res.statusCode}`;
-        const isList = !r.path.includes(':') || !!c.list;
+        const isList = !r.path.includes(':');
         if (res.statusCode >= 500) (mine ? problems : serverErrors).push(`${what} (server error) ${res.body.slice(0, 200)}`);
         if (write) {
           if (res.statusCode < 300) {
