@@ -23,7 +23,8 @@ const env = { MARZ_PROTECTION_KEY_FILE: join(dir, 'keys', 'protection.key') } as
 let db: Database;
 let iom: number;
 const MARKER = 'Qzwxplaintextmarker';
-const FA_NAME = 'زهرا' + 'كريمي'; // Arabic kāf/yā, as typed on an Arabic keyboard
+// A given name no other test writes (the WAL check below reads files the whole cluster shares).
+const FA_NAME = 'ژیلوفر' + 'كريمي'; // Arabic kāf/yā, as typed on an Arabic keyboard
 
 function csv(rows: string[][]) {
   return ['id,screened_on,fmp,sex,age,nationality,given_name,family_name,status,exploitation,consent_statistics', ...rows.map((r) => r.map((v) => (/[,"]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(','))].join('\n') + '\n';
@@ -96,7 +97,7 @@ test('import: valid file added, names encrypted, blind index finds a name howeve
   assert.match(c0!.given_name_enc, new RegExp(`^v1\\.${cipher.currentKeyId}\\.`));
   assert.equal(cipher.decrypt(c0!.given_name_enc, `protection_cases.given_name.${ids[0]}`), MARKER);
   // Equality search: the Persian name typed with Persian letters finds the row stored from Arabic ones.
-  const byGiven = await db.many('SELECT id FROM protection_cases WHERE given_name_bidx = $1', [cipher.blindIndex('given_name', '  زهراکریمی ')]);
+  const byGiven = await db.many('SELECT id FROM protection_cases WHERE given_name_bidx = $1', [cipher.blindIndex('given_name', '  ژیلوفرکریمی ')]);
   assert.deepEqual(byGiven.map((x) => x.id), [ids[1]]);
   // consent v1 and status history recorded; the import audited with the case ids
   assert.equal((await db.one('SELECT count(*)::int n FROM protection_consents'))!.n, 24);
@@ -111,12 +112,12 @@ test('the imported name is nowhere in plaintext: not in any table, not in the da
   await db.query(`INSERT INTO plaintext_control VALUES ($1)`, ['Control' + MARKER]);
   assert.deepEqual(await tablesContaining('Control' + MARKER), ['plaintext_control']);
   assert.deepEqual(await tablesContaining(MARKER.slice(0, 12)).then((t) => t.filter((x) => x !== 'plaintext_control')), []);
-  assert.deepEqual(await tablesContaining('زهرا'), []);
+  assert.deepEqual(await tablesContaining('ژیلوفر'), []);
   const files = await databaseFiles();
   const marker = Buffer.from(MARKER.slice(0, 12));
   const control = Buffer.from('Control' + MARKER.slice(0, 5));
   assert.ok(files.some((f) => f.includes(control)), 'the control value is found in the files read');
-  const fa = Buffer.from('زهرا');
+  const fa = Buffer.from('ژیلوفر');
   // Every occurrence of the marker in the files is the control's.
   for (const f of files) {
     let at = f.indexOf(marker);
@@ -136,7 +137,7 @@ test('a backup holds the ciphertext, not the name (even an unencrypted backup fi
   assert.match(text, /protection_cases/);
   assert.match(text, /v1\.k[0-9a-f]+\./, 'the encrypted values are in the backup');
   assert.equal(text.includes(MARKER), false);
-  assert.equal(text.includes('زهرا'), false);
+  assert.equal(text.includes('ژیلوفر'), false);
 });
 
 test('an export of case data is an encrypted file; the right key reads it back, a wrong one does not', async () => {
@@ -251,7 +252,7 @@ test('rotate-key re-encrypts every value under a new key and recomputes blind in
   assert.equal(stale!.n, 0);
   const bidx = (await db.one('SELECT given_name_bidx FROM protection_cases WHERE id = $1', [ids[1]]))!.given_name_bidx;
   assert.notEqual(bidx, oldBidx);
-  assert.equal(bidx, after.blindIndex('given_name', 'زهراکریمی'));
+  assert.equal(bidx, after.blindIndex('given_name', 'ژیلوفرکریمی'));
   // A ciphertext moved to another row does not decrypt (the row id is bound in).
   assert.throws(() => after.decrypt(row!.given_name_enc, `protection_cases.given_name.${ids[1]}`));
 });
