@@ -120,3 +120,42 @@ test(`[${TEST_ENGINE}] names are sorted in SQL as a Persian reader expects (ICU 
   assert.ok(crossings.length > 10);
   assert.deepEqual(crossings, [...crossings].sort(new Intl.Collator('fa').compare), 'the API order equals the collator outside the database');
 });
+
+test(`[${TEST_ENGINE}] every place note is served in Persian too, without Latin letters; a database seeded before the translations gets them from migration 0007`, async () => {
+  const { readFileSync } = await import('node:fs');
+  const latin = /[A-Za-z]/;
+  const withNotes = GEO.crossings.filter((c: any) => c.notes);
+  assert.ok(withNotes.length >= 20);
+  for (const c of GEO.crossings) {
+    for (const [en, fa] of [['notes', 'notes_fa'], ['coord_method', 'coord_method_fa']]) if (c[en]) assert.ok(c[fa] && !latin.test(c[fa]), `${c.id}.${fa}`);
+  }
+  for (const p of GEO.provinces) if (p.notes) assert.ok(p.notes_fa && !latin.test(p.notes_fa), `${p.iso_3166_2}.notes_fa`);
+  const poe = (await t.as(null)('GET', '/api/v1/places/points-of-entry')).json();
+  const served = new Map(poe.map((p: any) => [p.id, p]));
+  for (const c of GEO.crossings) {
+    const p: any = served.get(c.id);
+    assert.equal(p.notes_fa, c.notes_fa ?? null, c.id);
+    // (an earlier test corrects one crossing's method: its stale translation is gone)
+    assert.equal(p.coord_method_fa, p.coord_method === c.coord_method ? (c.coord_method_fa ?? null) : null, c.id);
+  }
+  const ardabil = (await t.as(null)('GET', '/api/v1/places/provinces/IR-24')).json();
+  assert.match(ardabil.notes, /Landlocked/);
+  assert.match(ardabil.notes_fa, /آستارا/);
+
+  // An older database: rows seeded without the Persian notes. The migration's updates fill them in.
+  await db.query('UPDATE points_of_entry SET notes_fa = NULL, coord_method_fa = NULL');
+  await db.query('UPDATE provinces SET notes = NULL, notes_fa = NULL');
+  const sql = readFileSync(new URL('../migrations/0007_place_notes_fa.sql', import.meta.url), 'utf8');
+  for (const line of sql.split('\n').filter((l) => l.startsWith('UPDATE '))) await db.query(line);
+  const again = (await t.as(null)('GET', '/api/v1/places/points-of-entry/milak')).json();
+  const milak = GEO.crossings.find((c: any) => c.id === 'milak');
+  assert.equal(again.notes_fa, milak.notes_fa);
+  assert.equal(again.coord_method_fa, milak.coord_method_fa);
+  assert.equal((await t.as(null)('GET', '/api/v1/places/provinces/IR-24')).json().notes_fa, ardabil.notes_fa);
+
+  // Correcting how a location was found drops its (now stale) translation; the English is then shown.
+  const r = await t.as(admin)('PATCH', '/api/v1/places/points-of-entry/milak', { coord_method: 'surveyed at the gate' });
+  assert.equal(r.statusCode, 200);
+  assert.equal(r.json().coord_method_fa, null);
+  assert.equal(r.json().notes_fa, again.notes_fa);
+});

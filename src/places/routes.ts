@@ -22,6 +22,8 @@ const province = z.object({
   hasc: z.string(),
   land_border_with: z.array(z.string()),
   coastline: z.array(z.string()),
+  notes: z.string().nullable(),
+  notes_fa: z.string().nullable(),
   source: z.any(),
 });
 const country = z.object({ iso3: z.string(), iso2: z.string(), name_en: z.string(), name_fa: z.string(), relation: z.string(), land_border_km: z.number().nullable(), provinces: z.array(z.string()), source: z.any() });
@@ -37,7 +39,9 @@ const poe = z.object({
   lon: z.number(),
   confidence: z.string().nullable(),
   coord_method: z.string().nullable(),
+  coord_method_fa: z.string().nullable().describe('Persian of coord_method (cleared when coord_method is corrected)'),
   notes: z.string().nullable(),
+  notes_fa: z.string().nullable().describe('Persian of notes'),
   source: z.any(),
   updated_at: z.string().nullable(),
 });
@@ -168,7 +172,7 @@ export const placesCapability: Capability = {
           const r = (
             await c.query(
               `UPDATE points_of_entry SET lat = COALESCE($2, lat), lon = COALESCE($3, lon), name_en = COALESCE($4, name_en), name_fa = COALESCE($5, name_fa),
-                      coord_method = COALESCE($6, coord_method), confidence = CASE WHEN $2::float8 IS NOT NULL OR $3::float8 IS NOT NULL THEN 'corrected' ELSE confidence END,
+                      coord_method = COALESCE($6, coord_method), coord_method_fa = CASE WHEN $6::text IS NULL OR $6 = coord_method THEN coord_method_fa END, confidence = CASE WHEN $2::float8 IS NOT NULL OR $3::float8 IS NOT NULL THEN 'corrected' ELSE confidence END,
                       updated_by = $7, updated_at = now() WHERE id = $1 RETURNING *`,
               [req.params.id, b.lat ?? null, b.lon ?? null, b.name_en ?? null, b.name_fa ? normalisePersian(b.name_fa) : null, b.coord_method ?? null, req.principal!.id],
             )

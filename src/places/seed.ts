@@ -1,5 +1,5 @@
 // Seeds the places from data/iran-geo.json (copied from the project's reference research,
-// each entry with its source). Existing rows are kept: administrators may have corrected them.
+// each entry with its source; notes in English and Persian). Existing rows are kept: administrators may have corrected them.
 import { readFileSync } from 'node:fs';
 import type { Queryable } from '../platform/db/database.ts';
 
@@ -8,9 +8,9 @@ export const GEO = JSON.parse(readFileSync(new URL('./data/iran-geo.json', impor
 export async function seedPlaces(q: Queryable) {
   for (const p of GEO.provinces) {
     await q.query(
-      `INSERT INTO provinces (code, code_before_2020, hasc, name_en, name_fa, capital_en, capital_fa, capital_lat, capital_lon, land_border_with, coastline, source)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT (code) DO NOTHING`,
-      [p.iso_3166_2, p.iso_3166_2_before_2020_11_24, p.natural_earth.code_hasc, p.name_en, p.name_fa, p.capital_en, p.capital_fa, p.capital_lat, p.capital_lon, p.land_border_with ?? [], p.coastline ?? [], JSON.stringify({ refs: p.source, confidence: p.confidence ?? null })],
+      `INSERT INTO provinces (code, code_before_2020, hasc, name_en, name_fa, capital_en, capital_fa, capital_lat, capital_lon, land_border_with, coastline, source, notes, notes_fa)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) ON CONFLICT (code) DO NOTHING`,
+      [p.iso_3166_2, p.iso_3166_2_before_2020_11_24, p.natural_earth.code_hasc, p.name_en, p.name_fa, p.capital_en, p.capital_fa, p.capital_lat, p.capital_lon, p.land_border_with ?? [], p.coastline ?? [], JSON.stringify({ refs: p.source, confidence: p.confidence ?? null }), p.notes ?? null, p.notes_fa ?? null],
     );
   }
   for (const n of GEO.neighbours) {
@@ -22,9 +22,9 @@ export async function seedPlaces(q: Queryable) {
   }
   for (const c of GEO.crossings) {
     await q.query(
-      `INSERT INTO points_of_entry (id, name_en, name_fa, kind, province_code, neighbour_iso3, other_side, lat, lon, confidence, coord_method, notes, source)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (id) DO NOTHING`,
-      [c.id, c.name_en, c.name_fa, c.kind, c.province_iso, c.neighbour_iso3 ?? null, c.other_side ?? null, c.lat, c.lon, c.confidence, c.coord_method ?? null, c.notes ?? null, JSON.stringify({ text: c.source })],
+      `INSERT INTO points_of_entry (id, name_en, name_fa, kind, province_code, neighbour_iso3, other_side, lat, lon, confidence, coord_method, notes, source, notes_fa, coord_method_fa)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15) ON CONFLICT (id) DO NOTHING`,
+      [c.id, c.name_en, c.name_fa, c.kind, c.province_iso, c.neighbour_iso3 ?? null, c.other_side ?? null, c.lat, c.lon, c.confidence, c.coord_method ?? null, c.notes ?? null, JSON.stringify({ text: c.source }), c.notes_fa ?? null, c.coord_method_fa ?? null],
     );
   }
   // A fresh database has one flow monitoring point at each land crossing, coded by the crossing's id.

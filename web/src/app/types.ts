@@ -35,6 +35,8 @@ export interface Province {
   hasc: string;
   land_border_with: string[];
   coastline: string[];
+  notes?: string | null;
+  notes_fa?: string | null;
 }
 
 export interface Country {
@@ -61,7 +63,9 @@ export interface PointOfEntry {
   lon: number;
   confidence: string | null;
   coord_method: string | null;
+  coord_method_fa?: string | null;
   notes: string | null;
+  notes_fa?: string | null;
   updated_at: string | null;
 }
 

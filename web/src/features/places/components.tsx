@@ -127,3 +127,16 @@ export function FmpTable({ rows, label, actions }: { rows: Fmp[]; label: string;
     </TableWrap>
   );
 }
+
+/** A place's note in the reader's language: the Persian translation on Persian pages, else the English
+ *  original marked as English (also when an administrator's correction has no translation yet). '' when none. */
+export function noteIn(en: string | null | undefined, fa: string | null | undefined, locale: string): ReactNode {
+  if (locale === 'fa' && fa) return <span className="place-note">{fa}</span>;
+  return en ? (
+    <span lang="en" dir="auto" className="place-note">
+      {en}
+    </span>
+  ) : (
+    ''
+  );
+}

@@ -11,7 +11,7 @@ import { Dialog, Facts, PageHeader, usePageTitle } from '../../../components/ui.
 import { EmptyState, QueryView } from '../../../components/States.tsx';
 import { FormMessage, TextField } from '../../../components/Field.tsx';
 import { LAT_RANGE, LON_RANGE, usePlaceIndex, usePlacesMutations, usePointOfEntry, useUsableProvinces } from '../api.ts';
-import { Coords, FmpTable, KindLabel } from '../components.tsx';
+import { Coords, FmpTable, KindLabel, noteIn } from '../components.tsx';
 import { FmpForm } from '../FmpForm.tsx';
 
 export default function PointOfEntryDetail() {
@@ -68,8 +68,8 @@ export default function PointOfEntryDetail() {
                 [t('places.fields.otherSide'), p.other_side ? <span lang="en" dir="ltr">{p.other_side}</span> : ''],
                 [t('places.fields.coordinates'), <Coords lat={p.lat} lon={p.lon} />],
                 [t('places.fields.confidence'), p.confidence ? tOr(`places.confidence.${p.confidence}`, p.confidence) : ''],
-                [t('places.fields.coordMethod'), p.coord_method ? <span lang="en" dir="auto">{p.coord_method}</span> : ''],
-                [t('places.fields.notes'), p.notes ? <span lang="en" dir="auto">{p.notes}</span> : ''],
+                [t('places.fields.coordMethod'), noteIn(p.coord_method, p.coord_method_fa, locale)],
+                [t('places.fields.notes'), noteIn(p.notes, p.notes_fa, locale)],
                 [t('places.fields.updatedAt'), formatDateTime(p.updated_at, locale)],
                 [t('places.fields.id'), <code dir="ltr">{p.id}</code>],
               ]}

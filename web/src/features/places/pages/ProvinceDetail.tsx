@@ -1,4 +1,5 @@
 // One province: facts, neighbouring states, points of entry and flow monitoring points.
+import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useT } from '../../../app/useT.ts';
 import { formatDigits, formatNumber, sortByName } from '../../../app/format.ts';
@@ -6,7 +7,7 @@ import { nameOf } from '../../../app/types.ts';
 import { Facts, PageHeader, usePageTitle } from '../../../components/ui.tsx';
 import { EmptyState, QueryView } from '../../../components/States.tsx';
 import { useProvince } from '../api.ts';
-import { Coords, FmpTable, PoeTable } from '../components.tsx';
+import { Coords, FmpTable, PoeTable, noteIn } from '../components.tsx';
 
 export default function ProvinceDetail() {
   const { code = '' } = useParams();
@@ -42,6 +43,7 @@ export default function ProvinceDetail() {
                 [t('places.fields.capitalCoordinates'), <Coords lat={p.capital_lat} lon={p.capital_lon} />],
                 [t('places.fields.coastline'), p.coastline.map((s) => tOr(`places.seas.${s}`, s)).join(t('common.listSeparator'))],
                 [t('places.fields.pointsOfEntryCount'), formatNumber(p.points_of_entry.length, locale)],
+                ...(p.notes ? [[t('places.fields.notes'), noteIn(p.notes, p.notes_fa, locale)] as [string, ReactNode]] : []),
               ]}
             />
 
