@@ -160,14 +160,24 @@ export const adminCapability: Capability = {
         if (self && b.active === false) throw new AppError('self_lockout', 400);
         // Nobody changes their own role assignments (nor their own agency, which scopes sign-offs).
         if (self && (b.assignments || b.agency_id !== undefined)) throw new AppError('own_assignments', 403);
-        if (b.new_password !== undefined) checkPasswordStrength(b.new_password);
-        const hashed = b.new_password !== undefined ? await hashPassword(b.new_password) : null;
+        let hashed: string | null = null;
         await db.tx(async (c) => {
-          const found = await c.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [req.params.id]);
+          const found = await c.query('SELECT username, display_name FROM users WHERE id = $1 FOR UPDATE', [req.params.id]);
           if (!found.rowCount) throw notFound();
           const roles = await rolePermissions(c);
           // Managing someone (a password reset included) needs every verb they hold, where they hold it.
           if (!self) checkManage(me, roles, await assignmentsOf(c, req.params.id));
+          if (b.new_password !== undefined) {
+            // The same rules as everywhere else: not common, not the user's name (nor near it).
+            const target = found.rows[0];
+            try {
+              checkPasswordStrength(b.new_password, { username: target.username, displayName: b.display_name ?? target.display_name });
+            } catch (e) {
+              if (e instanceof AppError) throw new AppError(e.code, e.status, e.params, { field: 'new_password' });
+              throw e;
+            }
+            hashed = await hashPassword(b.new_password);
+          }
           for (const a of granted(b.assignments ?? [])) checkGrant(me, roles, a);
           if (b.agency_id != null && !(await c.query('SELECT 1 FROM agencies WHERE id = $1', [b.agency_id])).rowCount) throw new AppError('unknown_agency', 400, { id: b.agency_id });
           await c.query(
