@@ -2,6 +2,8 @@
 // with a Jalali date typed in Persian digits while OFFLINE; the record waits in the browser's
 // queue (badge "۱ رکورد در انتظار ارسال"), is sent when the connection returns, is stored once,
 // and its group size appears as the movements on the dashboard for that period and FMP.
+// Then a user limited to one province (Khorasan Razavi) finds only that province's FMPs in the
+// entry form, and only its FMPs and the province itself in the dashboard's filters.
 //   node --import tsx --test test/e2e/flows.test.ts
 // Set FLOWS_SHOTS=<dir> to keep phone-sized screenshots of the form and the dashboard.
 import { test } from 'node:test';
@@ -103,4 +105,36 @@ test('FMR entered offline in Persian with a Jalali date is sent once when back o
 
   const errors = errorsOf(page).filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e));
   assert.deepEqual(errors, []);
+
+  // A user limited to Khorasan Razavi (IR-09): enters records and reads dashboards there only.
+  const all: { code: string; province_code: string; active: boolean }[] = await page.evaluate(async () => (await fetch('/api/v1/places/fmps')).json());
+  const khorasan = all.filter((f) => f.province_code === 'IR-09');
+  assert.ok(khorasan.some((f) => f.code === 'dogharoun'), 'Dogharoun is in Khorasan Razavi');
+  assert.ok(all.some((f) => f.province_code !== 'IR-09' && f.active), 'there are open FMPs elsewhere to leave out');
+  const local = { username: 'enumerator.khorasan', password: 'Khorasan-enumerator-5!pass' };
+  const created = await page.evaluate(async (u) => {
+    const s = await (await fetch('/api/v1/auth/session')).json();
+    const r = await fetch('/api/v1/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': s.csrf_token },
+      body: JSON.stringify({ username: u.username, display_name: u.username, password: u.password, locale: 'en', assignments: [{ role: 'enumerator', provinces: ['IR-09'] }, { role: 'viewer', provinces: ['IR-09'] }] }),
+    });
+    return { status: r.status, text: await r.text() };
+  }, local);
+  assert.equal(created.status, 201, created.text);
+  const limited = await newPage(browser, { locale: 'en', viewport: { width: 390, height: 844 } });
+  await signIn(limited, server, local);
+  const optionValues = (testId: string) => limited.locator(`[data-testid="${testId}"] option`).evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean).sort());
+  // The entry form: Khorasan Razavi's open FMPs, nothing else.
+  await limited.goto(server.url + '/flows/entry');
+  await limited.locator('[data-testid="fmr-fmp"] option[value="dogharoun"]').waitFor({ state: 'attached' });
+  assert.deepEqual(await optionValues('fmr-fmp'), khorasan.filter((f) => f.active).map((f) => f.code).sort(), 'the entry form offers only the open FMPs of Khorasan Razavi');
+  // The dashboard's filters: its FMPs and the one province.
+  await limited.goto(server.url + '/flows/dashboard');
+  await limited.locator('[data-testid="dash-fmp"] option[value="dogharoun"]').waitFor({ state: 'attached' });
+  await limited.locator('[data-testid="dash-province"] option[value="IR-09"]').waitFor({ state: 'attached' });
+  assert.deepEqual(await optionValues('dash-fmp'), khorasan.map((f) => f.code).sort(), 'the FMP filter offers only Khorasan Razavi\'s FMPs');
+  assert.deepEqual(await optionValues('dash-province'), ['IR-09'], 'the province filter offers only Khorasan Razavi');
+  // (The sign-in page's session check answers 401 before signing in: a console line, not an error of the app.)
+  assert.deepEqual(errorsOf(limited).filter((e) => !/Failed to load resource/.test(e)), []);
 });

@@ -7,7 +7,9 @@
 // - Built files (/assets/…, names carry a content hash): from the store, else the network.
 // - The few API answers the field forms read (the session, FMPs, provinces, countries, the
 //   survey questions): network first, kept; without a network, the last kept answer. They
-//   are the signed-in user's, so the app deletes them at sign-out (message "wipe").
+//   are the signed-in user's, so the app deletes them at sign-out (message "wipe"). A list is
+//   kept per address, query included: the field forms ask for the FMPs the user may submit
+//   for (/api/v1/places/fmps?usable_for=flows.submit), which "warm" keeps beside the full list.
 // - Everything else (writes, other API reads) goes to the network untouched: records wait in
 //   the app's own queue, never in this worker.
 /* eslint-disable no-restricted-globals */
@@ -16,6 +18,16 @@ const BUILD = self.__MARZ_BUILD__; // replaced at build time by a digest of that
 const SHELL_CACHE = `marz-shell-${BUILD}`;
 const API_CACHE = 'marz-api';
 const API_KEEP = [/^\/api\/v1\/auth\/session$/, /^\/api\/v1\/places\/(fmps|provinces|countries)$/, /^\/api\/v1\/flows\/fms\/questions$/];
+// What "warm" keeps at sign-in (each is the exact address the app reads; API_KEEP matches the
+// path, the kept answer the whole address).
+const WARM = [
+  '/api/v1/auth/session',
+  '/api/v1/places/fmps',
+  '/api/v1/places/fmps?usable_for=flows.submit',
+  '/api/v1/places/provinces',
+  '/api/v1/places/countries',
+  '/api/v1/flows/fms/questions',
+];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -99,7 +111,7 @@ self.addEventListener('message', (event) => {
   if (data.type === 'warm')
     event.waitUntil(
       Promise.all(
-        ['/api/v1/auth/session', '/api/v1/places/fmps', '/api/v1/places/provinces', '/api/v1/places/countries', '/api/v1/flows/fms/questions'].map((path) =>
+        WARM.map((path) =>
           fetch(path, { credentials: 'same-origin' })
             .then((r) => keep(API_CACHE, new Request(path), r))
             .catch(() => null),

@@ -17,6 +17,7 @@ import { QueryView } from '../../components/States.tsx';
 import type { Query } from '../../app/api.ts';
 import { flowsKeys, useAlertEpisodes, type Alert, type AlertEpisode, type MapRow, type Thresholds } from './api.ts';
 import { CountField, parseCount } from './components.tsx';
+import { useUsableProvinces } from '../places/api.ts';
 
 /** The text of an alert: how many movements, against which limit. */
 export function useAlertText() {
@@ -43,7 +44,10 @@ export function AlertList({ filters, search = '' }: { filters: Query; search?: s
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
-  const mayAck = can('flows.review');
+  // Acknowledging is reviewing: offered only for the FMPs in provinces where the user reviews.
+  const reviewable = useUsableProvinces('flows.review');
+  const mayAckAny = can('flows.review') && reviewable.size > 0;
+  const mayAckOne = (e: AlertEpisode) => mayAckAny && reviewable.has(e.province_code);
   const key = (e: AlertEpisode) => `${e.fmp}|${e.first_day}`;
   const n = (v: number, digits = 0) => formatNumber(Number(v), locale, { maximumFractionDigits: digits });
 
@@ -74,7 +78,7 @@ export function AlertList({ filters, search = '' }: { filters: Query; search?: s
       {message && <FormMessage kind={message.kind}>{message.text}</FormMessage>}
       <QueryView query={episodes}>
         {(data) => {
-          const open = data.episodes.filter((e) => e.open > 0);
+          const open = data.episodes.filter((e) => e.open > 0 && mayAckOne(e));
           const chosen = open.filter((e) => selected.has(key(e)));
           return (
             <>
@@ -85,7 +89,7 @@ export function AlertList({ filters, search = '' }: { filters: Query; search?: s
                 <p className="muted">{t('flows.dash.noAlerts')}</p>
               ) : (
                 <>
-                  {mayAck && open.length > 0 && (
+                  {mayAckAny && open.length > 0 && (
                     <div className="flows-alert-bulk">
                       <Checkbox label={t('flows.alerts.selectAll', { n: n(open.length) })} checked={chosen.length === open.length} onChange={(v) => setSelected(v ? new Set(open.map(key)) : new Set())} />
                       <TextField label={t('flows.alerts.comment')} value={comment} onChange={setComment} hint={t('flows.alerts.commentHint')} maxLength={2000} />
@@ -98,7 +102,7 @@ export function AlertList({ filters, search = '' }: { filters: Query; search?: s
                     {data.episodes.map((e) => (
                       <li key={key(e)} data-testid="flows-alert" data-fmp={e.fmp} data-acknowledged={e.open === 0 ? 'true' : 'false'} className={e.open === 0 ? 'flows-alert-done' : 'flows-alert-open'}>
                         <div className="flows-alert-head">
-                          {mayAck && e.open > 0 && (
+                          {mayAckOne(e) && e.open > 0 && (
                             <input
                               type="checkbox"
                               aria-label={t('flows.alerts.select', { fmp: nameOf(e, locale), period: period(e) })}
@@ -131,7 +135,7 @@ export function AlertList({ filters, search = '' }: { filters: Query; search?: s
                             )}
                           </p>
                         )}
-                        {mayAck && e.open > 0 && (
+                        {mayAckOne(e) && e.open > 0 && (
                           <button type="button" className="btn btn-small" onClick={() => void acknowledge([e])} disabled={busy} data-testid={`alert-ack-${e.fmp}-${e.first_day}`} aria-label={t('flows.alerts.acknowledgeLabel', { fmp: nameOf(e, locale), day: period(e) })}>
                             {t('flows.alerts.acknowledge')}
                           </button>
@@ -194,11 +198,14 @@ function known(code: string, row: MapRow | undefined): Known {
 }
 
 /** An FMP's capacity and thresholds; users with flows.manage can change them. */
-export function ThresholdsPanel({ code, row, name }: { code: string; row: MapRow | undefined; name: string }) {
+export function ThresholdsPanel({ code, row, name, province }: { code: string; row: MapRow | undefined; name: string; province: string | null }) {
   const { t, locale } = useT();
   const { can } = useAuth();
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  // Changing thresholds is managing flows: only where the user manages this FMP's province.
+  const managed = useUsableProvinces('flows.manage');
+  const mayManage = can('flows.manage') && !!province && managed.has(province);
   const k = known(code, row);
   const n = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? t('flows.thresholds.none') : formatNumber(v, locale, { maximumFractionDigits: digits }));
   const unknown = t('flows.thresholds.notKnown');
@@ -235,7 +242,7 @@ export function ThresholdsPanel({ code, row, name }: { code: string; row: MapRow
       {k.source === 'none' && <p className="muted small">{t('flows.thresholds.notReported')}</p>}
       <p className="muted small">{t('flows.thresholds.explain')}</p>
       {saved && <FormMessage kind="success">{saved}</FormMessage>}
-      {can('flows.manage') &&
+      {mayManage &&
         (editing ? (
           <ThresholdsForm
             code={code}

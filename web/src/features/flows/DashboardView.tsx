@@ -31,8 +31,11 @@ export function DashboardView({ scope }: { scope?: Scope }) {
   const { t, tOr, locale } = useT();
   const { can } = useAuth();
   const [params, setParams] = useSearchParams();
-  const fmps = useFmps();
+  const fmps = useFmps(); // names of what the figures show
   const provinces = useProvinces();
+  // The filters offer only the FMPs and provinces whose figures the user may read.
+  const readableFmps = useFmps('flows.read');
+  const readableProvinces = useProvinces('flows.read');
   const fmpInfo = scope?.kind === 'fmp' ? fmps.data?.find((f) => f.code === scope.code) : undefined;
   const provinceCode = scope?.kind === 'province' ? scope.code : scope?.kind === 'fmp' ? (fmpInfo?.province_code ?? null) : params.get('province');
   const provinceInfo = provinceCode ? provinces.data?.find((p) => p.code === provinceCode) : undefined;
@@ -166,10 +169,10 @@ export function DashboardView({ scope }: { scope?: Scope }) {
         <DateInput id="dash-from" label={t('flows.dash.from')} value={from} onChange={(iso, valid) => valid && iso && set('from', iso)} />
         <DateInput id="dash-to" label={t('flows.dash.to')} value={to} onChange={(iso, valid) => valid && iso && set('to', iso)} />
         {!scope && (
-          <SelectField label={t('flows.fields.fmp')} value={params.get('fmp') ?? ''} onChange={(v) => set('fmp', v)} placeholder={t('flows.common.all')} options={sortByName(fmps.data ?? [], locale).map((f) => ({ value: f.code, label: nameOf(f, locale) }))} data-testid="dash-fmp" />
+          <SelectField label={t('flows.fields.fmp')} value={params.get('fmp') ?? ''} onChange={(v) => set('fmp', v)} placeholder={t('flows.common.all')} options={sortByName(readableFmps.data ?? [], locale).map((f) => ({ value: f.code, label: nameOf(f, locale) }))} data-testid="dash-fmp" />
         )}
         {!scope && (
-          <SelectField label={t('flows.fields.province')} value={params.get('province') ?? ''} onChange={(v) => set('province', v)} placeholder={t('flows.common.all')} options={sortByName(provinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))} />
+          <SelectField label={t('flows.fields.province')} value={params.get('province') ?? ''} onChange={(v) => set('province', v)} placeholder={t('flows.common.all')} options={sortByName(readableProvinces.data ?? [], locale).map((p) => ({ value: p.code, label: nameOf(p, locale) }))} data-testid="dash-province" />
         )}
         <SelectField label={t('flows.fields.direction')} value={params.get('direction') ?? ''} onChange={(v) => set('direction', v)} placeholder={t('flows.common.all')} options={DIRECTIONS.map((x) => ({ value: x, label: t(`flows.values.direction.${x}`) }))} />
         <CountrySelect label={t('flows.fields.nationality')} value={params.get('nationality') ?? ''} onChange={(v) => set('nationality', v)} placeholder={t('flows.common.all')} withExtra />
@@ -319,7 +322,7 @@ export function DashboardView({ scope }: { scope?: Scope }) {
 
       {scope?.kind === 'fmp' && (
         <div className="flows-grid">
-          <ThresholdsPanel code={scope.code} row={map.data?.find((r) => r.fmp === scope.code)} name={scopeName} />
+          <ThresholdsPanel code={scope.code} row={map.data?.find((r) => r.fmp === scope.code)} name={scopeName} province={provinceCode} />
           <section aria-labelledby="alerts-title">
             <h2 id="alerts-title">{t('flows.dash.alerts')}</h2>
             <AlertList filters={filters} search={carry} />

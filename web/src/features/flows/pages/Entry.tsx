@@ -55,7 +55,8 @@ export default function Entry() {
   const { t, locale } = useT();
   const { user } = useAuth();
   usePageTitle(t('flows.entry.title'));
-  const fmps = useFmpList();
+  const fmps = useFmpList('flows.submit');
+  // Origin and destination provinces (where travellers come from or go): all of Iran's.
   const provinces = useProvinces();
   const queue = useQueue(user?.id);
   const [v, setV] = useState<FormState>(() => blank());

@@ -395,7 +395,8 @@ function ColumnPicker({ label, value, onChange, header, testId }: { label: strin
 /** The Marz codes a field's values may take, for value maps (null: free text). */
 function useTargets(field: FmrField): { value: string; label: string }[] | null {
   const { t, locale } = useT();
-  const fmps = useFmps();
+  // A file's FMP values map only to FMPs the user may import into (the import refuses the others).
+  const fmps = useFmps('flows.import');
   return useMemo(() => {
     const withCode = (code: string, label: string) => ({ value: code, label: `${label} (${code})` });
     if (field === 'fmp') return sortByName(fmps.data ?? [], locale).map((f) => withCode(f.code, nameOf(f, locale)));

@@ -32,7 +32,8 @@ export default function Review() {
   const offset = Number(params.get('offset') ?? 0);
   const q = cleanQuery({ fmp: params.get('fmp'), from: params.get('from'), to: params.get('to'), enumerator: params.get('enumerator'), status: params.get('status') ?? 'received' });
   const records = useRecords({ ...q, limit: PAGE, offset });
-  const fmps = useFmps();
+  const fmps = useFmps(); // names of the records shown
+  const reviewable = useFmps('flows.review'); // the filter offers only the FMPs the user reviews
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [comment, setComment] = useState('');
   const [message, setMessage] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
@@ -68,7 +69,7 @@ export default function Review() {
     <section className="page">
       <PageHeader title={t('flows.review.title')} subtitle={t('flows.review.subtitle')} />
       <form className="flows-filters" onSubmit={(e) => e.preventDefault()}>
-        <SelectField label={t('flows.fields.fmp')} value={params.get('fmp') ?? ''} onChange={(v) => set('fmp', v)} placeholder={t('flows.common.all')} options={sortByName(fmps.data ?? [], locale).map((f) => ({ value: f.code, label: nameOf(f, locale) }))} />
+        <SelectField label={t('flows.fields.fmp')} value={params.get('fmp') ?? ''} onChange={(v) => set('fmp', v)} placeholder={t('flows.common.all')} options={sortByName(reviewable.data ?? [], locale).map((f) => ({ value: f.code, label: nameOf(f, locale) }))} />
         <DateInput label={t('flows.dash.from')} value={params.get('from')} onChange={(iso, valid) => valid && set('from', iso)} />
         <DateInput label={t('flows.dash.to')} value={params.get('to')} onChange={(iso, valid) => valid && set('to', iso)} />
         <TextField label={t('flows.fields.enumerator')} value={params.get('enumerator') ?? ''} onChange={(v) => set('enumerator', v)} dir="ltr" normalise={false} />
@@ -282,7 +283,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 function CorrectForm({ record, onSaved }: { record: StoredRecord; onSaved: () => void }) {
   const { t, locale } = useT();
   const qc = useQueryClient();
-  const fmps = useFmpList();
+  const fmps = useFmpList('flows.review');
   const registry = useMemo(() => fmpRegistry(fmps), [fmps]);
   const provinces = useProvinces();
   const [date, setDate] = useState<{ iso: string | null; valid: boolean }>({ iso: record.date, valid: true });

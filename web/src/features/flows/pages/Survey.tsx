@@ -69,7 +69,7 @@ export default function Survey() {
   const { t, locale } = useT();
   const { user } = useAuth();
   usePageTitle(t('flows.survey.title'));
-  const fmps = useFmpList();
+  const fmps = useFmpList('flows.submit');
   const questions = useQuestions();
   const queue = fmsQueue.useQueue(user?.id);
   const tallyQueue = nonresponseQueue.useQueue(user?.id);
