@@ -291,7 +291,13 @@ export async function setAnswer(db: Database, p: Principal | null, actor: Actor,
       throw new AppError('gov_not_your_indicator', 403, { code });
     }
     if (patch.answer != null && !node.scheme?.options.some((o) => o.code === patch.answer)) {
-      throw new AppError('gov_invalid_answer', 400, { code, answer: patch.answer, allowed: node.scheme?.options.map((o) => o.code).join(', ') ?? '' });
+      throw new AppError('gov_invalid_answer', 400, {
+        code,
+        answer: patch.answer,
+        allowed: node.scheme?.options.map((o) => o.code).join(', ') ?? '',
+        allowed_en: node.scheme?.options.map((o) => `${o.code} (${o.label.en})`).join(', ') ?? '',
+        allowed_fa: node.scheme?.options.map((o) => `«${o.label.fa}»`).join('، ') ?? '',
+      });
     }
     if (patch.responsible_agency_id != null) await checkAgencies(c, [patch.responsible_agency_id]);
     const before = (await c.query('SELECT answer, finding_en, finding_fa, highlight, responsible_agency_id FROM gov_answers WHERE assessment_id = $1 AND node_code = $2', [id, code])).rows[0] ?? {
@@ -461,7 +467,7 @@ export async function addComment(db: Database, p: Principal | null, actor: Actor
       await indicatorOf(c, a, nodeCode);
     }
     const body = cleanLong(input.body)!;
-    if (!body) throw new AppError('validation', 400, { details: 'body' });
+    if (!body) throw new AppError('gov_comment_required', 400, {}, { field: 'body' });
     const r = (
       await c.query(
         'INSERT INTO gov_comments (assessment_id, node_code, parent_id, body, author_id, author_label, agency_id) VALUES ($1,$2,$3,$4,$5,$6,$7) RETURNING id',
@@ -544,9 +550,13 @@ export async function transition(db: Database, p: Principal | null, actor: Actor
     if (to === 'GOVERNMENT_APPROVED') {
       const m = await ministries(c, a);
       const outcome = validationOutcome(m.map((x) => ({ agency_id: x.agency_id, decision: x.decision })));
-      const names = (ids: number[]) => m.filter((x) => ids.includes(x.agency_id)).map((x) => x.code).join(', ');
-      if (outcome.objected.length) throw new AppError('gov_objections', 409, { ministries: names(outcome.objected) }, { objected: outcome.objected });
-      if (!outcome.complete) throw new AppError('gov_signoffs_pending', 409, { ministries: names(outcome.pending) }, { pending: outcome.pending });
+      // Ministries by name in each language (the message picks its own); codes stay in the details.
+      const names = (ids: number[]) => {
+        const of = m.filter((x) => ids.includes(x.agency_id));
+        return { ministries: of.map((x) => x.code).join(', '), ministries_en: of.map((x) => x.name_en || x.code).join(', '), ministries_fa: of.map((x) => x.name_fa || x.name_en || x.code).join('، ') };
+      };
+      if (outcome.objected.length) throw new AppError('gov_objections', 409, names(outcome.objected), { objected: outcome.objected });
+      if (!outcome.complete) throw new AppError('gov_signoffs_pending', 409, names(outcome.pending), { pending: outcome.pending });
     }
     await c.query('INSERT INTO gov_transitions (assessment_id, from_status, to_status, note, actor_id, actor_label) VALUES ($1,$2,$3,$4,$5,$6)', [id, a.status, to, note ? cleanLong(note) : null, actor.userId, actor.label]);
     if (to === 'PUBLISHED') {
