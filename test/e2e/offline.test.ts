@@ -65,6 +65,9 @@ test('offline app: reload without a network shows the entry form; a record saved
   assert.match(page.url(), /\/flows\/entry$/);
   await page.locator('[data-testid="fmr-fmp"] option[value="dogharoun"]').waitFor({ state: 'attached' });
   await page.locator('[data-testid="offline-banner"]').waitFor();
+  // Offline too, the form offers only the enumerator's province's FMPs (the kept ?usable_for= answer).
+  assert.ok(await page.evaluate(async () => !!(await caches.match('/api/v1/places/fmps?usable_for=flows.submit', { cacheName: 'marz-api' }))), 'the FMPs the user may submit for are kept');
+  assert.equal(await page.locator('[data-testid="fmr-fmp"] option[value="mehran"]').count(), 0, 'no FMP of another province is offered');
   // The survey form opens offline too, with its FMPs and the kept questions.
   await page.goto(server.url + '/flows/survey');
   await page.locator('[data-testid="fms-fmp"] option[value="dogharoun"]').waitFor({ state: 'attached', timeout: 60_000 });
