@@ -121,7 +121,7 @@ test(`[${TEST_ENGINE}] names are sorted in SQL as a Persian reader expects (ICU 
   assert.deepEqual(crossings, [...crossings].sort(new Intl.Collator('fa').compare), 'the API order equals the collator outside the database');
 });
 
-test(`[${TEST_ENGINE}] every place note is served in Persian too, without Latin letters; a database seeded before the translations gets them from migration 0007`, async () => {
+test(`[${TEST_ENGINE}] every place note is served in Persian too, without Latin letters; a database seeded before the translations gets them from migrations 0007 and 0008`, async () => {
   const { readFileSync } = await import('node:fs');
   const latin = /[A-Za-z]/;
   const withNotes = GEO.crossings.filter((c: any) => c.notes);
@@ -138,6 +138,13 @@ test(`[${TEST_ENGINE}] every place note is served in Persian too, without Latin 
     // (an earlier test corrects one crossing's method: its stale translation is gone)
     assert.equal(p.coord_method_fa, p.coord_method === c.coord_method ? (c.coord_method_fa ?? null) : null, c.id);
   }
+  for (const n of GEO.neighbours) if (n.maritime) assert.ok(n.maritime_fa && !latin.test(n.maritime_fa), `${n.iso3}.maritime_fa`);
+  const countries = (await t.as(null)('GET', '/api/v1/places/countries')).json();
+  for (const n of GEO.neighbours) {
+    const c = countries.find((x: any) => x.iso3 === n.iso3);
+    assert.equal(c.maritime, n.maritime ?? null, n.iso3);
+    assert.equal(c.maritime_fa, n.maritime_fa ?? null, n.iso3);
+  }
   const ardabil = (await t.as(null)('GET', '/api/v1/places/provinces/IR-24')).json();
   assert.match(ardabil.notes, /Landlocked/);
   assert.match(ardabil.notes_fa, /آستارا/);
@@ -145,8 +152,13 @@ test(`[${TEST_ENGINE}] every place note is served in Persian too, without Latin 
   // An older database: rows seeded without the Persian notes. The migration's updates fill them in.
   await db.query('UPDATE points_of_entry SET notes_fa = NULL, coord_method_fa = NULL');
   await db.query('UPDATE provinces SET notes = NULL, notes_fa = NULL');
-  const sql = readFileSync(new URL('../migrations/0007_place_notes_fa.sql', import.meta.url), 'utf8');
-  for (const line of sql.split('\n').filter((l) => l.startsWith('UPDATE '))) await db.query(line);
+  await db.query('UPDATE countries SET maritime = NULL, maritime_fa = NULL');
+  for (const file of ['0007_place_notes_fa.sql', '0008_country_maritime_notes.sql']) {
+    const sql = readFileSync(new URL(`../migrations/${file}`, import.meta.url), 'utf8');
+    for (const line of sql.split('\n').filter((l) => l.startsWith('UPDATE '))) await db.query(line);
+  }
+  const pak = (await t.as(null)('GET', '/api/v1/places/countries')).json().find((c: any) => c.iso3 === 'PAK');
+  assert.equal(pak.maritime_fa, 'دریای عمان (خلیج گواتر)');
   const again = (await t.as(null)('GET', '/api/v1/places/points-of-entry/milak')).json();
   const milak = GEO.crossings.find((c: any) => c.id === 'milak');
   assert.equal(again.notes_fa, milak.notes_fa);

@@ -26,7 +26,7 @@ const province = z.object({
   notes_fa: z.string().nullable(),
   source: z.any(),
 });
-const country = z.object({ iso3: z.string(), iso2: z.string(), name_en: z.string(), name_fa: z.string(), relation: z.string(), land_border_km: z.number().nullable(), provinces: z.array(z.string()), source: z.any() });
+const country = z.object({ iso3: z.string(), iso2: z.string(), name_en: z.string(), name_fa: z.string(), relation: z.string(), land_border_km: z.number().nullable(), provinces: z.array(z.string()), maritime: z.string().nullable().describe('the maritime boundary, in English'), maritime_fa: z.string().nullable().describe('the same in Persian'), source: z.any() });
 const poe = z.object({
   id: z.string(),
   name_en: z.string(),

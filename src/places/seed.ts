@@ -15,9 +15,9 @@ export async function seedPlaces(q: Queryable) {
   }
   for (const n of GEO.neighbours) {
     await q.query(
-      `INSERT INTO countries (iso3, iso2, m49, name_en, name_fa, relation, land_border_km, provinces, source)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (iso3) DO NOTHING`,
-      [n.iso3, n.iso2, n.m49, n.name_en, n.name_fa, n.relation, n.land_border_km_cia ?? null, n.iran_provinces ?? [], JSON.stringify({ text: n.source, confidence: n.confidence })],
+      `INSERT INTO countries (iso3, iso2, m49, name_en, name_fa, relation, land_border_km, provinces, source, maritime, maritime_fa)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (iso3) DO NOTHING`,
+      [n.iso3, n.iso2, n.m49, n.name_en, n.name_fa, n.relation, n.land_border_km_cia ?? null, n.iran_provinces ?? [], JSON.stringify({ text: n.source, confidence: n.confidence }), n.maritime ?? null, n.maritime_fa ?? null],
     );
   }
   for (const c of GEO.crossings) {

@@ -1,5 +1,5 @@
 // Place notes in Persian (issue 12.6): a Persian page shows a point of entry's note and how its
-// location was found in Persian, and a province's note; the English page keeps the English.
+// location was found in Persian, a province's note and its neighbours' maritime boundaries; the English page keeps the English.
 //   node --import tsx --test test/e2e/place-notes.test.ts
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -26,6 +26,8 @@ test('Persian pages show place notes in Persian, English pages in English', { sk
 
   await page.goto(`${server.url}/places/provinces/IR-24`);
   await page.getByText(GEO.provinces.find((p: any) => p.iso_3166_2 === 'IR-24').notes_fa).waitFor();
+  await page.goto(`${server.url}/places/provinces/IR-11`);
+  await page.getByTestId('maritime-notes').getByText('دریای عمان (خلیج گواتر)').waitFor();
 
   const en = await newPage(browser, { locale: 'en' });
   await en.goto(`${server.url}/places/points-of-entry/dogharoun`);

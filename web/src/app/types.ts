@@ -47,6 +47,8 @@ export interface Country {
   relation: string;
   land_border_km: number | null;
   provinces: string[];
+  maritime?: string | null;
+  maritime_fa?: string | null;
 }
 
 export type PoeKind = 'land-road' | 'land-road+rail' | 'air' | 'sea' | string;

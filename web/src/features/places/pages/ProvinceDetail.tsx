@@ -59,6 +59,18 @@ export default function ProvinceDetail() {
             ) : (
               <EmptyState>{t('places.provinces.noNeighbours')}</EmptyState>
             )}
+            {p.neighbours.some((c) => c.maritime) && (
+              <dl className="facts" data-testid="maritime-notes">
+                {sortByName(p.neighbours.filter((c) => c.maritime), locale).map((c) => (
+                  <div key={c.iso3} className="fact">
+                    <dt>
+                      {t('places.provinces.maritime')}: {nameOf(c, locale)}
+                    </dt>
+                    <dd>{noteIn(c.maritime, c.maritime_fa, locale)}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
 
             <h2>{t('places.pointsOfEntry.title')}</h2>
             {p.points_of_entry.length ? (
