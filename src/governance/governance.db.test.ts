@@ -245,9 +245,15 @@ describe(`[${TEST_ENGINE}] governance assessments`, () => {
     await answerAll(id);
     ok(await move(id, 'SHARED_WITH_FOCAL_POINTS'));
     ok(await move(id, 'COMMENTS_ADDRESSED'));
-    assert.equal((await t.as(focalMoi)('POST', `${P}/assessments/${id}/signoff`, { agency_id: agency.moi, decision: 'SIGNED_OFF' })).json().error.code, 'gov_wrong_status');
+    const early = (await t.as(focalMoi)('POST', `${P}/assessments/${id}/signoff`, { agency_id: agency.moi, decision: 'SIGNED_OFF' })).json().error;
+    assert.equal(early.code, 'gov_wrong_status');
+    assert.match(early.message, /«رسیدگی به نظرها»/, 'the state is named in Persian words, not as a code');
+    assert.doesNotMatch(early.message, /[A-Za-z]/);
     ok(await move(id, 'INTERMINISTERIAL_VALIDATION'));
-    assert.equal((await t.as(focalMoi)('PUT', `${P}/assessments/${id}/answers/PD_1_1`, { answer: 'NO' })).json().error.code, 'gov_not_editable');
+    const frozen = (await t.as(focalMoi)('PUT', `${P}/assessments/${id}/answers/PD_1_1`, { answer: 'NO' })).json().error;
+    assert.equal(frozen.code, 'gov_not_editable');
+    assert.match(frozen.message, /«اعتبارسنجی بین‌وزارتی»/);
+    assert.doesNotMatch(frozen.message, /[A-Za-z]/);
 
     const signoffs = () => n('SELECT count(*) AS n FROM gov_signoffs WHERE assessment_id = $1', [id]);
     const audits = () => n(`SELECT count(*) AS n FROM audit_log WHERE action <> 'access.denied'`); // denials are audited, nothing else
@@ -267,7 +273,10 @@ describe(`[${TEST_ENGINE}] governance assessments`, () => {
     assert.ok(detail.ministries.every((m: any) => m.decision === null));
 
     ok(await t.as(focalMoi)('POST', `${P}/assessments/${id}/signoff`, { agency_id: agency.moi, decision: 'SIGNED_OFF' }));
-    assert.equal((await move(id, 'GOVERNMENT_APPROVED')).json().error.code, 'gov_signoffs_pending');
+    const pending = (await move(id, 'GOVERNMENT_APPROVED')).json().error;
+    assert.equal(pending.code, 'gov_signoffs_pending');
+    const mfaName = (await db.one<{ name_en: string }>('SELECT name_en FROM agencies WHERE id = $1', [agency.mfa]))!.name_en;
+    assert.ok(pending.message.includes(mfaName), `the waiting ministry is named: ${pending.message}`);
     assert.equal((await t.as(focalMfa)('POST', `${P}/assessments/${id}/signoff`, { agency_id: agency.mfa, decision: 'OBJECTED' })).json().error.code, 'gov_reason_required');
     ok(await t.as(focalMfa)('POST', `${P}/assessments/${id}/signoff`, { agency_id: agency.mfa, decision: 'OBJECTED', reason: 'بند ۳ حوزه ۳ نادرست است' }));
     const blocked = await move(id, 'GOVERNMENT_APPROVED');
