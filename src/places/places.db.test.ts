@@ -170,4 +170,9 @@ test(`[${TEST_ENGINE}] every place note is served in Persian too, without Latin 
   assert.equal(r.statusCode, 200);
   assert.equal(r.json().coord_method_fa, null);
   assert.equal(r.json().notes_fa, again.notes_fa);
+  // Written in Persian, the method is its own Persian text; the audit keeps what it replaced.
+  const fa = await t.as(admin)('PATCH', '/api/v1/places/points-of-entry/milak', { coord_method: 'نقشه‌برداری در دروازه', coord_method_fa: 'نقشه‌برداری در دروازه' });
+  assert.equal(fa.json().coord_method_fa, 'نقشه‌برداری در دروازه');
+  const last = await db.one<{ details: any }>(`SELECT details FROM audit_log WHERE action = 'place.point_of_entry.update' AND subject_id = 'milak' ORDER BY id DESC LIMIT 1`);
+  assert.equal(last!.details.before.coord_method, 'surveyed at the gate');
 });

@@ -160,21 +160,21 @@ export const placesCapability: Capability = {
           tags: ['places'],
           summary: 'Correct the coordinates (or names) of a point of entry',
           params: z.object({ id: z.string() }),
-          body: z.object({ lat: lat.optional(), lon: lon.optional(), name_en: z.string().trim().min(1).optional(), name_fa: z.string().trim().min(1).optional(), coord_method: z.string().max(500).optional() }),
+          body: z.object({ lat: lat.optional(), lon: lon.optional(), name_en: z.string().trim().min(1).optional(), name_fa: z.string().trim().min(1).optional(), coord_method: z.string().max(500).optional(), coord_method_fa: z.string().max(500).optional().describe('the same in Persian (without it, a changed coord_method drops the old Persian)') }),
           response: { 200: poe },
         },
       },
       async (req) => {
         const b = req.body;
         const row = await db.tx(async (c) => {
-          const before = (await c.query('SELECT lat, lon, name_en, name_fa FROM points_of_entry WHERE id = $1 FOR UPDATE', [req.params.id])).rows[0];
+          const before = (await c.query('SELECT lat, lon, name_en, name_fa, coord_method, coord_method_fa FROM points_of_entry WHERE id = $1 FOR UPDATE', [req.params.id])).rows[0];
           if (!before) throw notFound();
           const r = (
             await c.query(
               `UPDATE points_of_entry SET lat = COALESCE($2, lat), lon = COALESCE($3, lon), name_en = COALESCE($4, name_en), name_fa = COALESCE($5, name_fa),
-                      coord_method = COALESCE($6, coord_method), coord_method_fa = CASE WHEN $6::text IS NULL OR $6 = coord_method THEN coord_method_fa END, confidence = CASE WHEN $2::float8 IS NOT NULL OR $3::float8 IS NOT NULL THEN 'corrected' ELSE confidence END,
+                      coord_method = COALESCE($6, coord_method), coord_method_fa = CASE WHEN $8::text IS NOT NULL THEN $8 WHEN $6::text IS NULL OR $6 = coord_method THEN coord_method_fa END, confidence = CASE WHEN $2::float8 IS NOT NULL OR $3::float8 IS NOT NULL THEN 'corrected' ELSE confidence END,
                       updated_by = $7, updated_at = now() WHERE id = $1 RETURNING *`,
-              [req.params.id, b.lat ?? null, b.lon ?? null, b.name_en ?? null, b.name_fa ? normalisePersian(b.name_fa) : null, b.coord_method ?? null, req.principal!.id],
+              [req.params.id, b.lat ?? null, b.lon ?? null, b.name_en ?? null, b.name_fa ? normalisePersian(b.name_fa) : null, b.coord_method ?? null, req.principal!.id, b.coord_method_fa ? normalisePersian(b.coord_method_fa) : null],
             )
           ).rows[0];
           await audit(c, req.actor(), 'place.point_of_entry.update', 'point_of_entry', req.params.id, { before, after: b });

@@ -71,7 +71,7 @@ export function usePlacesMutations() {
     createFmp: useMutation({ mutationFn: (b: FmpInput) => post<Fmp>('/api/v1/places/fmps', b), onSuccess: done }),
     updateFmp: useMutation({ mutationFn: ({ code, ...b }: Partial<FmpInput> & { code: string }) => patch<Fmp>(`/api/v1/places/fmps/${encodeURIComponent(code)}`, b), onSuccess: done }),
     updatePoe: useMutation({
-      mutationFn: ({ id, ...b }: { id: string; lat?: number; lon?: number; coord_method?: string }) => patch<PointOfEntry>(`/api/v1/places/points-of-entry/${encodeURIComponent(id)}`, b),
+      mutationFn: ({ id, ...b }: { id: string; lat?: number; lon?: number; coord_method?: string; coord_method_fa?: string }) => patch<PointOfEntry>(`/api/v1/places/points-of-entry/${encodeURIComponent(id)}`, b),
       onSuccess: done,
     }),
   };

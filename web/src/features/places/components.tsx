@@ -128,12 +128,15 @@ export function FmpTable({ rows, label, actions }: { rows: Fmp[]; label: string;
   );
 }
 
+/** Arabic-script letters: a text written in Persian. */
+export const PERSIAN = /[\u0600-\u06FF]/;
+
 /** A place's note in the reader's language: the Persian translation on Persian pages, else the English
  *  original marked as English (also when an administrator's correction has no translation yet). '' when none. */
 export function noteIn(en: string | null | undefined, fa: string | null | undefined, locale: string): ReactNode {
   if (locale === 'fa' && fa) return <span className="place-note">{fa}</span>;
   return en ? (
-    <span lang="en" dir="auto" className="place-note">
+    <span lang={PERSIAN.test(en) ? 'fa' : 'en'} dir="auto" className="place-note">
       {en}
     </span>
   ) : (

@@ -11,7 +11,7 @@ import { Dialog, Facts, PageHeader, usePageTitle } from '../../../components/ui.
 import { EmptyState, QueryView } from '../../../components/States.tsx';
 import { FormMessage, TextField } from '../../../components/Field.tsx';
 import { LAT_RANGE, LON_RANGE, usePlaceIndex, usePlacesMutations, usePointOfEntry, useUsableProvinces } from '../api.ts';
-import { Coords, FmpTable, KindLabel, noteIn } from '../components.tsx';
+import { Coords, FmpTable, KindLabel, noteIn, PERSIAN } from '../components.tsx';
 import { FmpForm } from '../FmpForm.tsx';
 
 export default function PointOfEntryDetail() {
@@ -132,7 +132,9 @@ function CoordinatesForm({ poe, onDone, onCancel }: { poe: PointOfEntry; onDone:
     if (Object.keys(errs).length) return;
     setFormError(null);
     try {
-      await updatePoe.mutateAsync({ id: poe.id, lat: a.n!, lon: b.n!, ...(method.trim() ? { coord_method: method.trim() } : {}) });
+      // A method written in Persian is also its Persian text; one in English drops the old translation.
+      const m = method.trim();
+      await updatePoe.mutateAsync({ id: poe.id, lat: a.n!, lon: b.n!, ...(m ? { coord_method: m, ...(PERSIAN.test(m) ? { coord_method_fa: m } : {}) } : {}) });
       onDone();
     } catch (err) {
       if (err instanceof ApiError) {
