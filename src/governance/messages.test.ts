@@ -52,6 +52,13 @@ test('state changes are refused naming both states in words of the request langu
   assert.match(t('en', 'errors.gov_objections', params('DRAFT')), /Ministry of Interior, Ministry of Foreign Affairs/);
 });
 
+test('reports and exports name the states with the web app\'s words', () => {
+  for (const lang of ['en', 'fa'] as const) {
+    const web = JSON.parse(readFileSync(new URL(`../../web/src/features/governance/locales/${lang}.json`, import.meta.url), 'utf8')).governance.status;
+    for (const s of STATES) assert.equal(t(lang, `governance.status.${s}`), web[s], `${lang} ${s}`);
+  }
+});
+
 test('every governance message exists in both languages', () => {
   assert.deepEqual(Object.keys(FA).sort(), Object.keys(EN).sort());
 });
