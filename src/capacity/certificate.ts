@@ -53,5 +53,5 @@ ${d.training.facilitators.length ? `<div class="body" style="font-size:11pt">${f
 }
 
 export async function certificatePdf(d: CertificateData, lang: Locale): Promise<Buffer> {
-  return htmlToPdf(certificateHtml(d, lang), `Marz · ${d.training.code} · ${d.certificate_no}`);
+  return htmlToPdf(certificateHtml(d, lang), `${lang === 'fa' ? 'مرز' : 'Marz'} · ${d.training.code} · ${d.certificate_no}`, lang);
 }

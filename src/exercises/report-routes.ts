@@ -8,7 +8,7 @@ import { audit } from '../platform/audit.ts';
 import { requireCovers } from '../platform/auth/scope.ts';
 import { normalisePersian } from '../platform/text.ts';
 import { todayIso } from '../platform/calendar.ts';
-import type { Locale } from '../platform/i18n/messages.ts';
+import { t, type Locale } from '../platform/i18n/messages.ts';
 import { fontFaces, htmlToPdf } from '../governance/report.ts';
 import { standing, itemFilter, MANAGE } from './access.ts';
 import { generateDraft, validateReport, loadReport, renderAar } from './report.ts';
@@ -86,7 +86,8 @@ export function registerReportRoutes(api: Api, db: Database) {
   api.get(`${P}/:code/report.pdf`, { schema: { tags, summary: 'The after-action report as PDF (English or Persian), printed by Chromium', params: codeParam, querystring: langQ } }, async (req, reply) => {
     const { a, rep } = await reportReader(req);
     const l = locale(req);
-    const pdf = await htmlToPdf(renderAar(rep, l, { fonts: fontFaces('inline') }), `EXERCISE · Marz · ${a.ex.code} · ${rep.status}`);
+    const footer = `${t(l, 'exreport.mark')} · ${l === 'fa' ? 'مرز' : 'Marz'} · ${a.ex.code} · ${t(l, `exreport.status_${rep.status}`)}`;
+    const pdf = await htmlToPdf(renderAar(rep, l, { fonts: fontFaces('inline') }), footer, l);
     await db.tx((c) => audit(c, req.actor(), 'exercise.report.read', 'exercise', a.ex.code, { format: 'pdf', lang: l }));
     reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="EXERCISE-${a.ex.code}-aar-${l}.pdf"`);
     return reply.send(pdf);

@@ -265,8 +265,11 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 
 let chain: Promise<unknown> = Promise.resolve();
 
-/** Prints HTML to an A4 PDF in Chromium, one print at a time. 503 pdf_unavailable without Chromium. */
-export async function htmlToPdf(html: string, footer: string): Promise<Buffer> {
+/**
+ * Prints HTML to an A4 PDF in Chromium, one print at a time. 503 pdf_unavailable without Chromium.
+ * The footer is in the report's language (`lang` sets its direction).
+ */
+export async function htmlToPdf(html: string, footer: string, lang: Locale = 'en'): Promise<Buffer> {
   const executablePath = process.env.MARZ_CHROMIUM ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new AppError('pdf_unavailable', 503, { reason: `${executablePath} not found` });
   let chromium: typeof import('playwright-core').chromium;
@@ -294,7 +297,7 @@ export async function htmlToPdf(html: string, footer: string): Promise<Buffer> {
         preferCSSPageSize: true,
         displayHeaderFooter: true,
         headerTemplate: '<span></span>',
-        footerTemplate: `<div style="width:100%;font-size:7pt;color:#6b7b8a;padding:0 15mm;display:flex;justify-content:space-between;font-family:sans-serif"><span>${esc(footer)}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
+        footerTemplate: `<div dir="${lang === 'fa' ? 'rtl' : 'ltr'}" style="width:100%;font-size:7pt;color:#6b7b8a;padding:0 15mm;display:flex;justify-content:space-between;font-family:sans-serif"><span>${esc(footer)}</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`,
       });
       return Buffer.from(pdf);
     } finally {

@@ -8,6 +8,7 @@ import { requirePermission, can } from '../platform/auth/access.ts';
 import { declareAccess, defineResource, intParam, type Touches } from '../platform/auth/scope.ts';
 import { audit } from '../platform/audit.ts';
 import { addMessages, type Locale } from '../platform/i18n/messages.ts';
+import { toPersianDigits } from '../platform/text.ts';
 import type { Database } from '../platform/db/database.ts';
 import { parseFramework, type Framework } from './framework-schema.ts';
 import { scoreSdg1072, validateSdg1072 } from './scoring.ts';
@@ -881,7 +882,10 @@ function defineRoutes(plainApi: Api, db: Database) {
     const snap = doc.assessment.status === 'PUBLISHED' ? await A.snapshotOf(db, req.params.id) : null;
     const l = reportLocale(req);
     const html = renderReport(doc, l, { fonts: fontFaces('inline'), sha256: snap?.sha256 });
-    const pdf = await htmlToPdf(html, `Marz · ${doc.framework.code} ${doc.framework.version} · #${doc.assessment.id} r${doc.assessment.round_no}v${doc.assessment.version_no}`);
+    const footer = l === 'fa'
+      ? `مرز · ${doc.framework.code} ${doc.framework.version} · ${toPersianDigits(`#${doc.assessment.id}`)} · دور ${toPersianDigits(doc.assessment.round_no)}، نسخهٔ ${toPersianDigits(doc.assessment.version_no)}`
+      : `Marz · ${doc.framework.code} ${doc.framework.version} · #${doc.assessment.id} r${doc.assessment.round_no}v${doc.assessment.version_no}`;
+    const pdf = await htmlToPdf(html, footer, l);
     return reply
       .type('application/pdf')
       .header('content-disposition', `inline; filename="profile-${doc.assessment.id}-r${doc.assessment.round_no}v${doc.assessment.version_no}-${l}.pdf"`)

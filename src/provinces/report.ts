@@ -110,5 +110,8 @@ ${extra}
 }
 
 export async function profilePdf(p: ProvinceProfile, lang: Locale, names?: Map<string, { en: string; fa: string }>): Promise<Buffer> {
-  return htmlToPdf(profileHtml(p, lang, names), `Marz · ${p.province.code} · ${p.period.from} – ${p.period.to}`);
+  const footer = lang === 'fa'
+    ? `مرز · ${p.province.name_fa ?? p.province.code} · ${formatJalali(p.period.from, { digits: 'fa' })} تا ${formatJalali(p.period.to, { digits: 'fa' })}`
+    : `Marz · ${p.province.code} · ${p.period.from} – ${p.period.to}`;
+  return htmlToPdf(profileHtml(p, lang, names), footer, lang);
 }
