@@ -1,6 +1,8 @@
 // The HTTP app over a benchmark database, listening on loopback, with signed-in sessions made
 // directly in the database (no password hashing per client).
 import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../../src/platform/db/database.ts';
 import { buildApp } from '../../src/platform/http/app.ts';
@@ -39,4 +41,23 @@ export async function startApp(db: Database) {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** Runs bench/loadgen.ts in a process of its own with this spec; resolves with what it prints (JSON). */
+export function runLoadgen<T>(spec: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../loadgen.ts', import.meta.url))], {
+      env: { ...process.env, MARZ_LOADGEN: JSON.stringify(spec) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        reject(new Error(`load generator exited with ${code}: ${out.slice(0, 300)}`));
+      }
+    });
+  });
 }

@@ -3,13 +3,11 @@
 // through the HTTP API on loopback, against a copy of a dataset. The load comes from autocannon in
 // a separate process (bench/loadgen.ts). Reference: GET /api/health (HTTP + one trivial query)
 // under the same load — the floor of this server, framework and connection pool on this machine.
-import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { addDays } from '../../src/platform/calendar.ts';
 import { openDataset } from '../lib/engines.ts';
 import type { Database } from '../../src/platform/db/database.ts';
-import { benchUser, sessions, startApp, type Session } from '../lib/app.ts';
+import { benchUser, runLoadgen, sessions, startApp, type Session } from '../lib/app.ts';
 import { END_DATE } from '../lib/data.ts';
 import { round, commandCpuSeconds } from '../lib/measure.ts';
 import type { Measurement, ScenarioResult, ScenarioSpec } from '../lib/types.ts';
@@ -40,7 +38,8 @@ interface LoadResult {
 async function load(spec: { db: Database; url: string; clients: number; seconds: number; kind: 'submit' | 'read' | 'health'; sessions: Session[]; readPath?: string; endDate?: string; batch?: number; seed?: number }): Promise<LoadResult> {
   const node0 = process.cpuUsage();
   const db0 = commandCpuSeconds('postgres');
-  const r = await loadOnce(spec);
+  const { db: _db, ...loadSpec } = spec;
+  const r = await runLoadgen<LoadResult>(loadSpec);
   const node = process.cpuUsage(node0);
   const db1 = commandCpuSeconds('postgres');
   await settle(spec.db);
@@ -71,24 +70,6 @@ async function storedCheck(db: Database, r: LoadResult, batch: number, storedBef
   const submissions = r.requests - r.non2xx;
   const stored = Number((await db.one(`SELECT count(*) AS n FROM fmr_records WHERE id = ANY($1::uuid[])`, [r.ids_2xx ?? []]))!.n);
   return { submissions_2xx: submissions, records_per_request: batch, expected: submissions * batch, stored, match: stored === submissions * batch, stored_in_run: (await storedForm(db)) - storedBefore, unanswered_at_end: r.unanswered };
-}
-
-function loadOnce({ db: _db, ...spec }: Parameters<typeof load>[0]): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../loadgen.ts', import.meta.url))], {
-      env: { ...process.env, MARZ_LOADGEN: JSON.stringify(spec) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => {
-      try {
-        resolve(JSON.parse(out));
-      } catch {
-        reject(new Error(`load generator exited with ${code}: ${out.slice(0, 300)}`));
-      }
-    });
-  });
 }
 
 export async function run(spec: ScenarioSpec, log: (s: string) => void): Promise<Partial<ScenarioResult>> {

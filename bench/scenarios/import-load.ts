@@ -2,16 +2,14 @@
 // a web upload does), other users keep asking for /api/health and the dashboard summary. Load
 // from autocannon in separate processes (bench/loadgen.ts), a few clients each, for exactly as
 // long as the import runs. Target: p99 ≤ 200 ms for both.
-import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { addDays } from '../../src/platform/calendar.ts';
 import { importFlows } from '../../src/flows/import.ts';
 import { cliActor } from '../../src/platform/audit.ts';
 import { freshDatabase } from '../lib/engines.ts';
-import { benchUser, sessions, startApp, type Session } from '../lib/app.ts';
+import { benchUser, runLoadgen, sessions, startApp, type Session } from '../lib/app.ts';
 import { csvFile, END_DATE } from '../lib/data.ts';
 import { round } from '../lib/measure.ts';
 import type { Measurement, ScenarioResult, ScenarioSpec } from '../lib/types.ts';
@@ -27,21 +25,7 @@ interface LoadResult {
 }
 
 function loadUntil(spec: { url: string; clients: number; kind: 'read' | 'health'; sessions: Session[]; readPath?: string; stopFile: string }): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../loadgen.ts', import.meta.url))], {
-      env: { ...process.env, MARZ_LOADGEN: JSON.stringify({ ...spec, seconds: 7200 }) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => {
-      try {
-        resolve(JSON.parse(out));
-      } catch {
-        reject(new Error(`load generator exited with ${code}: ${out.slice(0, 300)}`));
-      }
-    });
-  });
+  return runLoadgen<LoadResult>({ ...spec, seconds: 7200 });
 }
 
 export async function run(spec: ScenarioSpec, log: (s: string) => void): Promise<Partial<ScenarioResult>> {
