@@ -2,11 +2,10 @@
 // province and agency; every read of names is audited), attendance-sheet imports, question
 // bank and tests, evaluations, certificates as PDF (Persian and English).
 import { z } from 'zod';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { receiveUpload } from '../platform/http/uploads.ts';
 import { declareAccess, defineResource, intParam, type Target, type Touches } from '../platform/auth/scope.ts';
 import { addMessages } from '../platform/i18n/messages.ts';
 import { todayIso } from '../platform/calendar.ts';
@@ -147,13 +146,12 @@ export const capacityCapability: Capability = {
       },
       async (req) => {
         if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(req.params.code)) throw new AppError('invalid_training_code', 400, {}, { field: 'code' });
-        const dir = mkdtempSync(join(tmpdir(), 'marz-training-'));
+        // A private file (0600 in a 0700 folder), removed after the import and swept at start if the process died.
+        const upload = await receiveUpload(Readable.from([Buffer.from(req.body.data_base64, 'base64')]), req.body.file_name.toLowerCase().endsWith('.xlsx') ? 'sheet.xlsx' : 'sheet.csv');
         try {
-          const path = join(dir, req.body.file_name.toLowerCase().endsWith('.xlsx') ? 'sheet.xlsx' : 'sheet.csv');
-          writeFileSync(path, Buffer.from(req.body.data_base64, 'base64'));
-          return await importParticipants(db, { path, fileName: req.body.file_name, training: req.params.code, title: req.body.title, dryRun: req.body.dry_run, actor: req.actor(), principal: req.principal });
+          return await importParticipants(db, { path: upload.path, fileName: req.body.file_name, training: req.params.code, title: req.body.title, dryRun: req.body.dry_run, actor: req.actor(), principal: req.principal });
         } finally {
-          rmSync(dir, { recursive: true, force: true });
+          upload.remove();
         }
       },
     );

@@ -3,11 +3,10 @@
 // mark. Every route declares what it touches (access.ts, EXERCISES_ACCESS) and the one access
 // mechanism (src/platform/auth/scope.ts) checks it before the handler runs.
 import { z } from 'zod';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Api, Capability } from '../platform/http/app.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { receiveUpload } from '../platform/http/uploads.ts';
 import { addMessages } from '../platform/i18n/messages.ts';
 import { audit } from '../platform/audit.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -242,14 +241,13 @@ export const exercisesCapability: Capability = {
       },
       async (req, reply) => {
         const a = standing(req);
-        const dir = mkdtempSync(join(tmpdir(), 'marz-msel-'));
+        // A private file (0600 in a 0700 folder), removed after the import and swept at start if the process died.
+        const upload = await receiveUpload(Readable.from([Buffer.from(req.body.content_base64, 'base64')]), /\.xlsx$/i.test(req.body.file_name) ? 'msel.xlsx' : 'msel.csv');
         try {
-          const path = join(dir, /\.xlsx$/i.test(req.body.file_name) ? 'msel.xlsx' : 'msel.csv');
-          writeFileSync(path, Buffer.from(req.body.content_base64, 'base64'));
-          const r = await S.importMsel(db, req.actor(), a.ex.code, path, { dryRun: req.body.dry_run, fileName: req.body.file_name });
+          const r = await S.importMsel(db, req.actor(), a.ex.code, upload.path, { dryRun: req.body.dry_run, fileName: req.body.file_name });
           return reply.status(r.ok ? 200 : 422).send(marked(r));
         } finally {
-          rmSync(dir, { recursive: true, force: true });
+          upload.remove();
         }
       },
     );

@@ -2,13 +2,11 @@
 // alerts, imports with progress, exports, survey questions and interviews, import mappings.
 import { z } from 'zod';
 import multipart from '@fastify/multipart';
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
+import { receiveUpload, type Upload } from '../platform/http/uploads.ts';
 import { requirePermission, scopeOf, can, type Principal } from '../platform/auth/access.ts';
 import { ownedResource, defineResource, intParam, UUID_RE } from '../platform/auth/scope.ts';
 
@@ -390,15 +388,22 @@ export const flowsCapability: Capability = {
         }
         const file = await req.file();
         if (!file || !/\.(csv|xlsx|txt)$/i.test(file.filename)) throw new AppError('bad_upload', 400);
-        const dir = mkdtempSync(join(tmpdir(), 'marz-upload-'));
-        const path = join(dir, /\.xlsx$/i.test(file.filename) ? 'upload.xlsx' : 'upload.csv');
+        // A private file (0600 in a 0700 folder) removed when the upload is aborted, too large or
+        // fails, when the job ends, and at the next start if this process dies first.
+        let upload: Upload;
+        try {
+          upload = await receiveUpload(file.file, /\.xlsx$/i.test(file.filename) ? 'upload.xlsx' : 'upload.csv', () => file.file.truncated);
+        } catch (e) {
+          if (file.file.truncated || ['UPLOAD_TRUNCATED', 'FST_REQ_FILE_TOO_LARGE'].includes((e as any)?.code)) throw new AppError('upload_too_large', 413, { limit: limitMb });
+          if ((e as any)?.syscall) throw e; // the disk, not the request
+          throw new AppError('bad_upload', 400, { field: 'file' }); // the body ended early or was malformed
+        }
+        const { path } = upload;
         const jobId = randomUUID();
         try {
-          await pipeline(file.file, createWriteStream(path));
-          if (file.file.truncated) throw new AppError('upload_too_large', 413, { limit: limitMb });
           await createJob(db, jobId, p.id, file.filename);
         } catch (e) {
-          rmSync(dir, { recursive: true, force: true });
+          upload.remove();
           throw e;
         }
         const actor = req.actor();
@@ -418,7 +423,7 @@ export const flowsCapability: Capability = {
         })
           .then((r) => finishJob(db, jobId, r, skipInvalid ? { path, refused, lang: req.query.lang ?? req.locale } : null))
           .catch((e) => failJob(db, jobId, (e as Error).message).catch(() => {}))
-          .finally(() => rmSync(dir, { recursive: true, force: true }));
+          .finally(() => upload.remove());
         return reply.status(202).send({ job: jobId });
       },
     );

@@ -4,13 +4,10 @@
 // same transaction as a write).
 import { z } from 'zod';
 import multipart from '@fastify/multipart';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
+import { receiveUpload } from '../platform/http/uploads.ts';
 import { scopeOf, type Principal } from '../platform/auth/access.ts';
 import { addMessages } from '../platform/i18n/messages.ts';
 import { audit, type Actor } from '../platform/audit.ts';
@@ -424,13 +421,20 @@ export const protectionCapability: Capability = {
       const p = req.principal!;
       const file = await (req as any).file();
       if (!file || !/\.(csv|xlsx|txt)$/i.test(file.filename)) throw new AppError('protection_bad_upload', 400, { field: 'file' });
-      const dir = mkdtempSync(join(tmpdir(), 'marz-protection-'));
+      // A private file (0600 in a 0700 folder), removed when the upload is aborted or too large,
+      // after the import whatever its outcome, and at the next start if this process dies first.
+      let upload;
       try {
-        const path = join(dir, /\.xlsx$/i.test(file.filename) ? 'upload.xlsx' : 'upload.csv');
-        await pipeline(file.file, createWriteStream(path, { mode: 0o600 }));
-        return await importCases(db, { path, fileName: file.filename, ownerAgencyId: req.query.agency_id, dryRun: req.query.dry_run === 'true', actor: req.actor(), principal: p, cipher: cipher() });
+        upload = await receiveUpload(file.file, /\.xlsx$/i.test(file.filename) ? 'upload.xlsx' : 'upload.csv', () => file.file.truncated);
+      } catch (e) {
+        if ((e as any)?.syscall) throw e; // the disk, not the request
+        if (file.file.truncated || ['UPLOAD_TRUNCATED', 'FST_REQ_FILE_TOO_LARGE'].includes((e as any)?.code)) throw new AppError('protection_upload_too_large', 413, { field: 'file' });
+        throw new AppError('protection_bad_upload', 400, { field: 'file' }); // the body ended early or was malformed
+      }
+      try {
+        return await importCases(db, { path: upload.path, fileName: file.filename, ownerAgencyId: req.query.agency_id, dryRun: req.query.dry_run === 'true', actor: req.actor(), principal: p, cipher: cipher() });
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        upload.remove();
       }
     });
   },

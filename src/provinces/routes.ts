@@ -2,11 +2,10 @@
 // national comparison, provincial needs assessments and internal mobility (entry, import,
 // origin–destination view). Reads need provinces.read in the province; writes provinces.manage.
 import { z } from 'zod';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError } from '../platform/http/errors.ts';
+import { receiveUpload } from '../platform/http/uploads.ts';
 import { scopeOf } from '../platform/auth/access.ts';
 import { covers, declareAccess, defineResource, intParam, type Touches } from '../platform/auth/scope.ts';
 import { addMessages } from '../platform/i18n/messages.ts';
@@ -131,13 +130,12 @@ export const provincesCapability: Capability = {
       { schema: { tags, summary: 'Import mobility figures (CSV or XLSX, base64): round, origin_province, origin_county, destination_province, destination_county, kind, individuals, households; all or nothing', body: z.object({ file_name: z.string().regex(/\.(csv|xlsx)$/i), data_base64: z.string().min(1), dry_run: z.boolean().default(false) }) } },
       async (req) => {
         const p = req.principal!;
-        const dir = mkdtempSync(join(tmpdir(), 'marz-mobility-'));
+        // A private file (0600 in a 0700 folder), removed after the import and swept at start if the process died.
+        const upload = await receiveUpload(Readable.from([Buffer.from(req.body.data_base64, 'base64')]), req.body.file_name.toLowerCase().endsWith('.xlsx') ? 'f.xlsx' : 'f.csv');
         try {
-          const path = join(dir, req.body.file_name.toLowerCase().endsWith('.xlsx') ? 'f.xlsx' : 'f.csv');
-          writeFileSync(path, Buffer.from(req.body.data_base64, 'base64'));
-          return await M.importMobility(db, { path, fileName: req.body.file_name, dryRun: req.body.dry_run, actor: req.actor(), principal: p, canProvince: (code) => covers(p, 'provinces.manage', { provinces: [code] }) });
+          return await M.importMobility(db, { path: upload.path, fileName: req.body.file_name, dryRun: req.body.dry_run, actor: req.actor(), principal: p, canProvince: (code) => covers(p, 'provinces.manage', { provinces: [code] }) });
         } finally {
-          rmSync(dir, { recursive: true, force: true });
+          upload.remove();
         }
       },
     );
