@@ -81,6 +81,13 @@ test(`[${TEST_ENGINE}] an upload the client abandons midway was a private file (
   assert.ok(await until(() => leftovers().length === 0), `left behind: ${leftovers()}`);
 });
 
+test(`[${TEST_ENGINE}] an upload whose body ends before its closing boundary is refused with 400 (once it stalls) and leaves no file`, async () => {
+  const part = filePart(HEADER + '\n' + '7b1c0d2e-0000-4000-8000-00000000000a,milak,2025-06-01,in,AFG,1,0,0,0,no\n');
+  const answer = await rawUpload(officer, '/api/v1/flows/imports', part, part.length);
+  assert.match(answer, /^HTTP\/1\.1 400/);
+  assert.ok(await until(() => leftovers().length === 0), `left behind: ${leftovers()}`);
+});
+
 test(`[${TEST_ENGINE}] an upload over the limit is refused with 413 and leaves no file`, async () => {
   process.env.MARZ_UPLOAD_LIMIT_MB = '0.001'; // 1,048 bytes
   const small = await testApp(db);
