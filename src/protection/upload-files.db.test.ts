@@ -63,3 +63,22 @@ test(`[${TEST_ENGINE}] a refused case list leaves no file`, async () => {
   assert.notEqual(r.json().ok, true, r.body);
   assert.deepEqual(leftovers(), []);
 });
+
+test(`[${TEST_ENGINE}] a case list whose body ends before its closing boundary is refused with 400 and leaves no file`, async () => {
+  const { port } = t.app.server.address() as AddressInfo;
+  const part = `--b0undary\r\nContent-Disposition: form-data; name="file"; filename="cases.csv"\r\nContent-Type: text/csv\r\n\r\nid,screened_on\nx,2025-01-01\n`;
+  const answer = await new Promise<string>((resolve, reject) => {
+    let got = '';
+    const s = connect(port, '127.0.0.1', () => {
+      s.write(`POST /api/v1/protection/imports?agency_id=${iom} HTTP/1.1\r\nHost: localhost\r\nCookie: ${cw.cookie}\r\nX-CSRF-Token: ${cw.csrf}\r\nContent-Type: multipart/form-data; boundary=b0undary\r\nContent-Length: ${part.length}\r\n\r\n` + part);
+    });
+    s.on('data', (d) => {
+      got += d;
+      if (got.includes('\r\n\r\n')) s.destroy();
+    });
+    s.on('close', () => resolve(got));
+    s.on('error', reject);
+  });
+  assert.match(answer, /^HTTP\/1\.1 400/);
+  assert.ok(await until(() => leftovers().length === 0), `left behind: ${leftovers()}`);
+});
