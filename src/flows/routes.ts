@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Capability } from '../platform/http/app.ts';
 import { AppError, notFound } from '../platform/http/errors.ts';
-import { receiveUpload, type Upload } from '../platform/http/uploads.ts';
+import { receiveUpload, type Upload, endStalledUpload } from '../platform/http/uploads.ts';
 import { requirePermission, scopeOf, can, type Principal } from '../platform/auth/access.ts';
 import { ownedResource, defineResource, intParam, UUID_RE } from '../platform/auth/scope.ts';
 
@@ -590,28 +590,3 @@ export const flowsCapability: Capability = {
     );
   },
 };
-
-/**
- * A multipart body that is complete but lacks its closing boundary can leave the file stream
- * open forever, and the upload file with it: @fastify/multipart destroys the stream silently (no
- * 'error', no 'close') when the parser fails before the route listens. This watches the stream:
- * destroyed without having ended, or idle for five seconds after the whole request was read, it
- * is given an error, so the upload is refused and its file removed.
- */
-function endStalledUpload(raw: { readableEnded: boolean }, file: NodeJS.EventEmitter & { destroy(e?: Error): void; readableEnded: boolean; destroyed: boolean; readableLength: number; bytesRead?: number }, idleMs = 5000) {
-  let last = Date.now();
-  let seen = '';
-  const timer = setInterval(() => {
-    if (file.readableEnded) return clearInterval(timer);
-    const now = `${file.bytesRead}/${file.readableLength}`; // parsed and not yet consumed
-    if (now !== seen) (seen = now), (last = Date.now());
-    if (file.destroyed || (raw.readableEnded && Date.now() - last > idleMs)) {
-      clearInterval(timer);
-      const error = Object.assign(new Error('the upload ended before its closing boundary'), { code: 'UPLOAD_INCOMPLETE' });
-      // multipart keeps an 'error' listener on the stream, so this never goes unheard
-      if (file.destroyed) file.listenerCount('error') && file.emit('error', error);
-      else file.destroy(error);
-    }
-  }, 500);
-  timer.unref();
-}
