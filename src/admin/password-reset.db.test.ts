@@ -74,3 +74,11 @@ test(`[${TEST_ENGINE}] resetting a password refuses common ones and ones equal o
   assert.equal(entry?.details.password_reset, true);
   assert.ok(!JSON.stringify(entry?.details).includes('violet'));
 });
+
+test(`[${TEST_ENGINE}] creating a user with a weak password is refused naming the field password`, async () => {
+  const res = await t.as(admin)('POST', '/api/v1/users', { username: 'newofficer', display_name: 'New officer', password: 'newofficer', assignments: [] });
+  assert.equal(res.statusCode, 400, res.body);
+  assert.equal(res.json().error.code, 'password_is_username');
+  assert.deepEqual(res.json().error.details, { field: 'password' });
+  assert.equal((await db.one(`SELECT count(*) AS n FROM users WHERE username = 'newofficer'`))!.n, 0);
+});

@@ -170,12 +170,7 @@ export const adminCapability: Capability = {
           if (b.new_password !== undefined) {
             // The same rules as everywhere else: not common, not the user's name (nor near it).
             const target = found.rows[0];
-            try {
-              checkPasswordStrength(b.new_password, { username: target.username, displayName: b.display_name ?? target.display_name });
-            } catch (e) {
-              if (e instanceof AppError) throw new AppError(e.code, e.status, e.params, { field: 'new_password' });
-              throw e;
-            }
+            checkPasswordStrength(b.new_password, { username: target.username, displayName: b.display_name ?? target.display_name, field: 'new_password' });
             hashed = await hashPassword(b.new_password);
           }
           for (const a of granted(b.assignments ?? [])) checkGrant(me, roles, a);

@@ -89,7 +89,7 @@ export { signIn, type SignInResult } from './signin.ts';
 export async function changePassword(db: Database, userId: string, current: string, next: string, actor: Actor, keepSessionId: number | null) {
   const row = await db.one('SELECT username, display_name, password_hash FROM users WHERE id = $1', [userId]);
   if (!row || !(await checkPassword(row.password_hash, current))) throw new AppError('wrong_password', 400);
-  checkPasswordStrength(next, { username: row.username, displayName: row.display_name });
+  checkPasswordStrength(next, { username: row.username, displayName: row.display_name, field: 'new_password' });
   const hashed = await hashPassword(next);
   await db.tx(async (c) => {
     await c.query('UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1', [userId, hashed]);

@@ -38,11 +38,13 @@ const strength = (password: string, inputs: string[]) => {
 };
 
 /** Throws a 400 naming what is wrong with a new password. */
-export function checkPasswordStrength(password: string, context: { username?: string | null; displayName?: string | null } = {}) {
-  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) throw new AppError('weak_password', 400, { min: MIN_PASSWORD });
+/** Refuses a weak password with a 400 naming the field it came in (`password` unless told). */
+export function checkPasswordStrength(password: string, context: { username?: string | null; displayName?: string | null; field?: string } = {}) {
+  const details = { field: context.field ?? 'password' };
+  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) throw new AppError('weak_password', 400, { min: MIN_PASSWORD }, details);
   const username = context.username?.normalize('NFKC').toLowerCase();
   const folded = password.normalize('NFKC').toLowerCase();
-  if (username && (folded === username || folded.includes(username) && folded.length - username.length < 4)) throw new AppError('password_is_username', 400);
+  if (username && (folded === username || folded.includes(username) && folded.length - username.length < 4)) throw new AppError('password_is_username', 400, {}, details);
   const inputs = [context.username, context.displayName, 'marz', 'مرز'].filter((x): x is string => !!x);
-  if (strength(password, inputs).score < MIN_SCORE) throw new AppError('common_password', 400);
+  if (strength(password, inputs).score < MIN_SCORE) throw new AppError('common_password', 400, {}, details);
 }
