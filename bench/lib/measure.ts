@@ -109,3 +109,23 @@ export function commandCpuSeconds(command: string): number | null {
     return null;
   }
 }
+
+/**
+ * Warm latencies of one API request through HTTP: `warmup` requests first, then `requests` timed
+ * ones (GET, or POST with a CSRF token and a JSON body); fails on any answer but 200. Returns the
+ * times and the last answer's JSON.
+ */
+export async function timedRequests(url: string, cookie: string, path: string, requests: number, warmup: number, post?: { csrf: string; body: unknown }): Promise<{ times: number[]; last: any }> {
+  const times: number[] = [];
+  let last: any = null;
+  for (let i = 0; i < warmup + requests; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url + path, post ? { method: 'POST', headers: { cookie, 'x-csrf-token': post.csrf, 'content-type': 'application/json' }, body: JSON.stringify(post.body) } : { headers: { cookie } });
+    const body = await res.text();
+    const ms = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`${post ? 'POST' : 'GET'} ${path}: ${res.status} ${body.slice(0, 200)}`);
+    if (i >= warmup) times.push(ms);
+    last = JSON.parse(body);
+  }
+  return { times, last };
+}

@@ -7,7 +7,7 @@ import { recomputeTotals, type Totals } from '../../src/flows/summary.ts';
 import { openDataset } from '../lib/engines.ts';
 import { benchUser, sessions, startApp } from '../lib/app.ts';
 import { csvFile, END_DATE, DAYS } from '../lib/data.ts';
-import { percentile, round, stats, timed } from '../lib/measure.ts';
+import { percentile, round, stats, timed, timedRequests } from '../lib/measure.ts';
 import type { Measurement, ScenarioResult, ScenarioSpec } from '../lib/types.ts';
 import type { Engine } from '../../src/platform/db/database.ts';
 
@@ -50,15 +50,7 @@ export async function measureApi(url: string, cookie: string, requests: number, 
   const out = new Map<string, Latencies>();
   for (const q of QUERIES) {
     const path = summaryPath(q);
-    const times: number[] = [];
-    for (let i = 0; i < warmup + requests; i++) {
-      const t0 = performance.now();
-      const res = await fetch(url + path, { headers: { cookie } });
-      const body = await res.text();
-      const ms = performance.now() - t0;
-      if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${body.slice(0, 200)}`);
-      if (i >= warmup) times.push(ms);
-    }
+    const { times } = await timedRequests(url, cookie, path, requests, warmup);
     out.set(q.name, summarise(times));
   }
   return out;

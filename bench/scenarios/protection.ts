@@ -23,7 +23,7 @@ import { cliActor } from '../../src/platform/audit.ts';
 import { createUser } from '../../src/platform/auth/identity.ts';
 import { freshDatabase } from '../lib/engines.ts';
 import { sessions, startApp } from '../lib/app.ts';
-import { percentile, stats } from '../lib/measure.ts';
+import { percentile, stats, timedRequests } from '../lib/measure.ts';
 import type { Measurement, ScenarioResult, ScenarioSpec } from '../lib/types.ts';
 import { cipherFor } from '../../src/protection/crypto.ts';
 import { insertCases, type NewCase } from '../../src/protection/cases.ts';
@@ -42,21 +42,6 @@ function rng(seed: number) {
   };
 }
 const pick = <T>(r: () => number, list: readonly T[]) => list[Math.floor(r() * list.length)]!;
-
-async function timedGets(url: string, cookie: string, path: string, requests: number, warmup: number, post?: { csrf: string; body: unknown }): Promise<{ times: number[]; last: any }> {
-  const times: number[] = [];
-  let last: any = null;
-  for (let i = 0; i < warmup + requests; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url + path, post ? { method: 'POST', headers: { cookie, 'x-csrf-token': post.csrf, 'content-type': 'application/json' }, body: JSON.stringify(post.body) } : { headers: { cookie } });
-    const body = await res.text();
-    const ms = performance.now() - t0;
-    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${body.slice(0, 200)}`);
-    if (i >= warmup) times.push(ms);
-    last = JSON.parse(body);
-  }
-  return { times, last };
-}
 
 function measurement(name: string, times: number[], targetMs: number): Measurement {
   const s = stats(times);
@@ -112,7 +97,7 @@ export async function run(spec: ScenarioSpec, log: (s: string) => void): Promise
         ['fmp × status, one year', `by=fmp,status&${year}`],
         ['sex × age band × status, k = 11', 'by=sex,age_band,status&k=11'],
       ] as const) {
-        const { times, last } = await timedGets(server.url, s!.cookie, `/api/v1/protection/stats?${q}`, requests, warmup);
+        const { times, last } = await timedRequests(server.url, s!.cookie, `/api/v1/protection/stats?${q}`, requests, warmup);
         measurements.push(measurement(`statistics: ${label}`, times, TARGETS.stats));
         if (label === 'province') {
           const consenting = Number((await db.one('SELECT count(*)::int AS n FROM protection_cases WHERE consent_statistics'))!.n);
@@ -124,10 +109,10 @@ export async function run(spec: ScenarioSpec, log: (s: string) => void): Promise
         ['status = presumed', 'status=presumed'],
         ['page 20', 'page=20'],
       ] as const) {
-        const { times } = await timedGets(server.url, s!.cookie, `/api/v1/protection/cases?${q}`, requests, warmup);
+        const { times } = await timedRequests(server.url, s!.cookie, `/api/v1/protection/cases?${q}`, requests, warmup);
         measurements.push(measurement(`case list: ${label}`, times, TARGETS.list));
       }
-      const { times: search } = await timedGets(server.url, s!.cookie, '/api/v1/protection/cases/search', requests, warmup, { csrf: s!.csrf, body: { name: searchName } });
+      const { times: search } = await timedRequests(server.url, s!.cookie, '/api/v1/protection/cases/search', requests, warmup, { csrf: s!.csrf, body: { name: searchName } });
       measurements.push(measurement('case list: exact name (blind index, POST)', search, TARGETS.list));
     } finally {
       await server.close();

@@ -16,7 +16,7 @@ import { addDays } from '../../src/platform/calendar.ts';
 import { openDataset } from '../lib/engines.ts';
 import { benchUser, sessions, startApp } from '../lib/app.ts';
 import { END_DATE, DAYS } from '../lib/data.ts';
-import { percentile, stats } from '../lib/measure.ts';
+import { percentile, stats, timedRequests } from '../lib/measure.ts';
 import type { Measurement, ScenarioResult, ScenarioSpec } from '../lib/types.ts';
 
 const START_DATE = addDays(END_DATE, -(DAYS - 1));
@@ -29,19 +29,6 @@ const PERIODS = [
 ];
 
 export const TARGETS = { profile: 150, comparison: 300 } as const;
-
-async function timedGets(url: string, cookie: string, path: string, requests: number, warmup: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < warmup + requests; i++) {
-    const t0 = performance.now();
-    const res = await fetch(url + path, { headers: { cookie } });
-    const body = await res.text();
-    const ms = performance.now() - t0;
-    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${body.slice(0, 200)}`);
-    if (i >= warmup) times.push(ms);
-  }
-  return times;
-}
 
 function measurement(name: string, times: number[], targetMs: number): Measurement {
   const s = stats(times);
@@ -62,9 +49,9 @@ export async function run(spec: ScenarioSpec, log: (s: string) => void): Promise
     try {
       for (const p of PERIODS) {
         const q = `from=${p.from}&to=${p.to}`;
-        const profile = await timedGets(server.url, s!.cookie, `/api/v1/provinces/${PROVINCE}/profile?${q}`, requests, warmup);
+        const profile = (await timedRequests(server.url, s!.cookie, `/api/v1/provinces/${PROVINCE}/profile?${q}`, requests, warmup)).times;
         measurements.push(measurement(`province profile (${PROVINCE}), ${p.name}`, profile, TARGETS.profile));
-        const comparison = await timedGets(server.url, s!.cookie, `/api/v1/provinces/comparison?${q}`, requests, warmup);
+        const comparison = (await timedRequests(server.url, s!.cookie, `/api/v1/provinces/comparison?${q}`, requests, warmup)).times;
         measurements.push(measurement(`national comparison, ${p.name}`, comparison, TARGETS.comparison));
         // The profile's flows section is the flows summary for the province and period.
         const [a, b] = await Promise.all([

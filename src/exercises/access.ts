@@ -217,11 +217,11 @@ const AGENCIES_OF_E = `(SELECT x.agency_id FROM exercise_agencies x WHERE x.exer
   UNION SELECT t.agency_id FROM exercise_teams t WHERE t.exercise_id = e.id AND t.agency_id IS NOT NULL)`;
 
 /**
- * A SQL condition on exercises e: those the caller may list — the ones covers() lets them read
- * (exercises.manage or .read over the province, national ones with nationwide scope, one of the
- * exercise's agencies for an agency-bound assignment), and those they hold a role in.
+ * The part of each exercises.manage/.read assignment that reaches exercise e: its provinces, and
+ * for an agency-bound assignment, an exercise of one of its agencies (or of none). `alsoForAgencies`
+ * adds a condition that an agency-bound assignment's agencies satisfy on their own.
  */
-export function listFilter(p: Principal, params: unknown[]): string {
+function assignmentConditions(p: Principal, params: unknown[], alsoForAgencies?: (param: string) => string): string[] {
   const parts: string[] = [];
   for (const a of p.assignments) {
     if (!a.permissions.includes(MANAGE) && !a.permissions.includes(READ)) continue;
@@ -232,10 +232,22 @@ export function listFilter(p: Principal, params: unknown[]): string {
     }
     if (a.agencyIds.length) {
       params.push(a.agencyIds);
-      conds.push(`(NOT EXISTS ${AGENCIES_OF_E} OR EXISTS (SELECT 1 FROM ${AGENCIES_OF_E} g WHERE g.agency_id = ANY($${params.length}::bigint[])))`);
+      const agencies = `$${params.length}::bigint[]`;
+      conds.push(`(NOT EXISTS ${AGENCIES_OF_E} OR EXISTS (SELECT 1 FROM ${AGENCIES_OF_E} g WHERE g.agency_id = ANY(${agencies})))`);
+      if (alsoForAgencies) parts.push(alsoForAgencies(agencies));
     }
     parts.push(conds.length ? `(${conds.join(' AND ')})` : 'TRUE');
   }
+  return parts;
+}
+
+/**
+ * A SQL condition on exercises e: those the caller may list — the ones covers() lets them read
+ * (exercises.manage or .read over the province, national ones with nationwide scope, one of the
+ * exercise's agencies for an agency-bound assignment), and those they hold a role in.
+ */
+export function listFilter(p: Principal, params: unknown[]): string {
+  const parts = assignmentConditions(p, params);
   params.push(p.id);
   parts.push(`EXISTS (SELECT 1 FROM exercise_participants pa WHERE pa.exercise_id = e.id AND pa.user_id = $${params.length})`);
   return `(${parts.join(' OR ')})`;
@@ -246,22 +258,7 @@ export function listFilter(p: Principal, params: unknown[]): string {
  * gives them by scope, and those their agency owns.
  */
 export function itemFilter(p: Principal, params: unknown[]): string {
-  const parts: string[] = [];
-  for (const a of p.assignments) {
-    if (!a.permissions.includes(MANAGE) && !a.permissions.includes(READ)) continue;
-    const conds: string[] = [];
-    if (a.provinces !== null) {
-      params.push(a.provinces);
-      conds.push(`e.province_code = ANY($${params.length}::text[])`);
-    }
-    if (a.agencyIds.length) {
-      params.push(a.agencyIds);
-      const n = params.length;
-      conds.push(`(NOT EXISTS ${AGENCIES_OF_E} OR EXISTS (SELECT 1 FROM ${AGENCIES_OF_E} g WHERE g.agency_id = ANY($${n}::bigint[])))`);
-      parts.push(`i.owner_agency_id = ANY($${n}::bigint[])`);
-    }
-    parts.push(conds.length ? `(${conds.join(' AND ')})` : 'TRUE');
-  }
+  const parts = assignmentConditions(p, params, (agencies) => `i.owner_agency_id = ANY(${agencies})`);
   return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
 }
 
