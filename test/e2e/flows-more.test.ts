@@ -255,7 +255,8 @@ test('flows in Persian on a phone: survey interview, alerts, mapping editor, rev
       await page.locator(`[data-testid="rule-direction-dst-${i}"]`).selectOption(src === 'خروجی' ? 'out' : 'in');
     }
     assert.equal(await page.locator('[data-testid="mapping-checks"] .field-error').count(), 0);
-    await page.locator('[data-testid="mapping-preview"]').waitFor();
+    // The preview is checked again once the FMP list has arrived: wait for that, not just for the table.
+    await page.locator('[data-testid="mapping-preview"]').filter({ hasText: /dogharoun/ }).waitFor({ timeout: 15_000 }).catch(() => {});
     assert.match(await page.locator('[data-testid="mapping-preview"]').innerText(), /dogharoun/);
     await shot(page, 'mapping-editor-fa');
     await page.locator('[data-testid="mapping-save"]').click();
