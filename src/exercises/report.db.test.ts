@@ -42,8 +42,8 @@ test('report: ratings roll up into the draft, validation at a meeting, improveme
   await db.query('UPDATE fmps SET alert_daily_above = 500, capacity_per_day = 700 WHERE code = $1', [fmp.code]);
   for (const [day, n] of [['2025-01-03', 100], ['2025-01-04', 300]] as const) {
     await db.query(
-      `INSERT INTO flow_daily (fmp_code, province_code, day, direction, nationality, deported, status, groups, men, women, boys, girls, uasc, pregnant_lactating, elderly, disabled, medical)
-       VALUES ($1,$2,$3,'in','AFG','no','approved',1,$4,0,0,0,0,0,0,0,0)`,
+      `INSERT INTO fmr_records (id, fmp_code, province_code, observed_on, direction, nationality, deported, status, men, women, boys, girls)
+       VALUES (gen_random_uuid(), $1, $2, $3, 'in', 'AFG', 'no', 'approved', $4, 0, 0, 0)`,
       [fmp.code, fmp.province_code, day, n],
     );
   }

@@ -15,6 +15,10 @@ import { totals, recomputeTotals } from './summary.ts';
 import { generateDemoRecords } from './demo.ts';
 import { fmrHeader, fmrRecordToRow } from './format.ts';
 import { parseMapping } from './mapping.ts';
+import { summaryDifferences } from './summary-check.ts';
+import { REASON_CODES, type FmrRecord } from './format.ts';
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
 
 let db: Database;
 let dir: string;
@@ -178,4 +182,57 @@ test(`[${TEST_ENGINE}] an export (CSV with HXL, and XLSX in Persian) reimports t
   } finally {
     await other.close();
   }
+});
+
+test(`[${TEST_ENGINE}] property: imports hand in the summaries they add, equal to the records, whatever the rows, repeats and batch boundaries`, async () => {
+  // Records with every kind of breakdown value: missing and present transport, no reason or
+  // several, countries missing, admin1 codes and free names; some repeated in the file, some
+  // already stored by an earlier import or by a form, some with a stored id and other content.
+  const record = fc.record({
+    fmp: fc.constantFrom('dogharoun', 'milak', 'mehran'),
+    day: fc.integer({ min: 1, max: 70 }),
+    direction: fc.constantFrom('in', 'out'),
+    nationality: fc.constantFrom('AFG', 'IRQ', 'PAK'),
+    men: fc.integer({ min: 0, max: 4 }),
+    women: fc.integer({ min: 0, max: 4 }),
+    boys: fc.integer({ min: 1, max: 3 }),
+    deported: fc.constantFrom('yes', 'no', 'unknown'),
+    transport: fc.constantFrom(null, 'bus', 'on_foot'),
+    reasons: fc.subarray(REASON_CODES.slice(0, 4) as unknown as string[]),
+    origin: fc.constantFrom([null, null], ['AFG', 'AF-HER'], ['AFG', 'Kandahar city'], ['IRQ', null]),
+    destination: fc.constantFrom([null, null], ['IRN', 'IR-09'], ['IRN', null]),
+    uasc: fc.constantFrom(null, 0, 1),
+  });
+  const toRecord = (r: any): FmrRecord => ({
+    id: randomUUID(), fmp: r.fmp, date: `2025-0${1 + Math.floor(r.day / 31)}-${String(1 + (r.day % 28)).padStart(2, '0')}`, direction: r.direction, nationality: r.nationality,
+    men: r.men, women: r.women, boys: r.boys, girls: 0, deported: r.deported, time: null, transport: r.transport, reasons: r.reasons,
+    origin_country: r.origin[0], origin_admin1: r.origin[1], destination_country: r.destination[0], destination_admin1: r.destination[1],
+    uasc: r.uasc, pregnant_lactating: null, elderly: null, disabled: null, medical: null, enumerator: null, note: null,
+  });
+  const header = fmrHeader('all');
+  const csv = (records: FmrRecord[], name: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, [header.join(','), ...records.map((r) => header.map((h) => JSON.stringify(fmrRecordToRow(r)[h] ?? '')).join(','))].join('\n') + '\n');
+    return path;
+  };
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(fc.array(record, { minLength: 1, maxLength: 40 }), fc.array(record, { maxLength: 15 }), fc.integer({ min: 1, max: 7 }), async (rows, earlier, batchRows) => {
+      const stored = earlier.map(toRecord);
+      if (stored.length) {
+        const half = Math.ceil(stored.length / 2);
+        assert.equal((await run(csv(stored.slice(0, half), `earlier-${++n}.csv`))).ok, true);
+        await db.query('UPDATE fmr_records SET status = $1 WHERE id = ANY($2::uuid[])', ['approved', stored.slice(half).map((r) => r.id)]);
+      }
+      const fresh = rows.map(toRecord);
+      // The file: new records, a few of them twice, the earlier ones again, one with other content.
+      const file = [...fresh, ...fresh.filter((_, i) => i % 3 === 0), ...stored.slice(0, Math.ceil(stored.length / 2))];
+      if (stored.length) file.push({ ...stored[0]!, men: stored[0]!.men + 1 });
+      const report = await run(csv(file, `file-${n}.csv`), { batchRows, skipInvalid: true });
+      assert.equal(report.added, fresh.length, JSON.stringify(report.problems.slice(0, 3)));
+      assert.equal(report.present, Math.ceil(stored.length / 2));
+      assert.deepEqual(await summaryDifferences(db), []);
+    }),
+    { numRuns: 20 },
+  );
 });

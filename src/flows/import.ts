@@ -22,7 +22,7 @@ import { readCsvBatches, readXlsx, ReadError, tooLongOrNul, checkXlsxExpansion, 
 import { applyMapping, mappingValidateOptions, missingColumns, type Mapping } from './mapping.ts';
 import { validateFmrRow, IMPORT_MESSAGES as M, type ValidateOptions } from './validate.ts';
 import { CORE_FIELDS, columnRenamer, unneutraliseCell, type FmrRecord } from './format.ts';
-import { loadFmps, CREATE_STAGE_SQL, stageLines, insertStaged } from './store.ts';
+import { loadFmps, ImportWriter } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
 // 10,000 rows a batch: the import then runs at the speed of one INSERT … SELECT of the whole
@@ -77,6 +77,8 @@ export interface ImportOptions {
   principal: Principal | null;
   onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
   onProblem?: (p: ImportProblem) => void;
+  /** Rows written together (BATCH); tests make it small to cross batch boundaries. */
+  batchRows?: number;
 }
 
 async function sha256(path: string) {
@@ -133,17 +135,16 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     type Item = { record: FmrRecord; province: string; row: number };
     let batch: Item[] = [];
 
-    // Writes one batch: its rows are COPY'd into the staging table and the new ones moved into
-    // fmr_records by one statement, which names the rows it did not insert — repeated in the
-    // file, already present with the same content, or an id taken by a different record.
-    await client.query(CREATE_STAGE_SQL);
-    const meta = { submittedBy: o.principal?.id ?? null, source: 'import' as const, importId };
-    const prepare = (items: Item[]) => ({ items, lines: stageLines(items) });
-    const write = async ({ items, lines }: ReturnType<typeof prepare>) => {
+    // Writes one batch: its new rows are COPY'd into fmr_records with what they add to the
+    // summaries (ImportWriter), which names the rows it did not insert — repeated in the file,
+    // already present with the same content, or an id taken by a different record.
+    const writer = await ImportWriter.start(client, { submittedBy: o.principal?.id ?? null, source: 'import', importId });
+    const prepare = (items: Item[]) => writer.plan(items);
+    const write = async (plan: ReturnType<typeof prepare>) => {
       // Rows are written even after a problem (the transaction is then rolled back), so that
       // duplicates further down the file are still found.
-      const notInserted = await insertStaged(client, lines, meta);
-      for (const b of items) {
+      const notInserted = await writer.write(plan);
+      for (const b of plan.items) {
         const outcome = notInserted.get(b.row);
         if (!outcome) {
           report.added++;
@@ -154,16 +155,22 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       }
       o.onProgress?.({ bytes, totalBytes, rows: report.rows });
     };
-    // At most one batch is written while the next is read, validated and made into parameters.
+    // Batches are written one after the other while the next ones are read, validated and
+    // planned; at most two wait for the database (so memory stays flat), which then always has
+    // the next batch at hand.
+    let before: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (!batch.length) return;
       const next = prepare(batch);
       batch = [];
-      await inFlight;
+      await before;
       if (writeError) throw writeError;
-      inFlight = write(next).catch((e) => {
-        writeError ??= e;
-      });
+      before = inFlight;
+      inFlight = inFlight
+        .then(() => (writeError ? undefined : write(next)))
+        .catch((e) => {
+          writeError ??= e;
+        });
     };
 
     const vopts: ValidateOptions = { today: todayIso(), fmps: registry, excelSerialDates: true };
@@ -177,6 +184,10 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     let stop = false;
     for await (const rows of batches) {
       for (const source of rows) {
+        // A turn of the event loop every 100 rows (a millisecond or so): the database's replies
+        // and the rest of a COPY being sent wait for one (a chunk read ahead of time arrives as
+        // a microtask, which would not give it).
+        if (report.rows % 25 === 0) await new Promise((resolve) => setImmediate(resolve));
         if (!checkedHeader) {
           checkedHeader = true;
           const h = header as HeaderInfo | null;
@@ -226,7 +237,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
           continue;
         }
         batch.push({ record: rec, province: prov, row: source.rowNumber });
-        if (batch.length >= BATCH) await flush();
+        if (batch.length >= (o.batchRows ?? BATCH)) await flush();
       }
       if (stop) break;
     }

@@ -242,6 +242,13 @@ export async function backup(db: Database, file: string, onTable?: (table: strin
 
 // ---- restore
 
+/**
+ * The summary tables migration 0018 replaced (by views over smaller tables): a backup made
+ * before it holds their rows, which are not restored; the summaries are recomputed from the
+ * restored records instead.
+ */
+const REPLACED_SUMMARIES = { migration: '0018_flow_breakdown_slices.sql', tables: ['flow_daily', 'flow_monthly', 'flow_daily_attr', 'flow_monthly_attr'] };
+
 
 export interface RestoreOptions {
   secret?: BackupSecret | null;
@@ -294,6 +301,8 @@ export async function restore(db: Database, file: string, onTable?: (table: stri
     for (const t of all) await c.query(`ALTER TABLE "${t}" DISABLE TRIGGER USER`);
     await c.query(`TRUNCATE ${all.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);
     let table: string | null = null;
+    const rebuildSummaries = !header.migrations.some((m: { name: string }) => m.name === REPLACED_SUMMARIES.migration);
+    let skipping = false;
     let batch: string[] = [];
     let count = 0;
     const flush = async () => {
@@ -323,11 +332,17 @@ export async function restore(db: Database, file: string, onTable?: (table: stri
           if (text.startsWith('{"table":')) {
             await finishTable();
             table = JSON.parse(text).table;
+            skipping = rebuildSummaries && REPLACED_SUMMARIES.tables.includes(table!);
+            if (skipping) {
+              table = null;
+              continue;
+            }
             if (!all.includes(table!)) throw new RestoreError(`The backup has a table "${table}" this database does not.`);
             tables++;
             count = 0;
             continue;
           }
+          if (skipping) continue;
           batch.push(text);
           if (batch.length >= BATCH) await flush();
         }
@@ -340,6 +355,7 @@ export async function restore(db: Database, file: string, onTable?: (table: stri
       if (/incorrect header check|unexpected end|invalid/i.test(m)) throw new RestoreError(`${file} is damaged (${m}). Nothing was restored.`);
       throw e;
     }
+    if (rebuildSummaries) await c.query('SELECT flow_rebuild_summaries()');
     const serials = (
       await c.query(`SELECT table_name, column_name FROM information_schema.columns
                       WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'`)
