@@ -105,15 +105,18 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     if (report.problems.length < KEEP_PROBLEMS) report.problems.push(full);
     o.onProblem?.(full);
   };
-  const digest = await sha256(o.path);
-
+  // The file's SHA-256 is taken as it is read (one pass); a file not read to its end is hashed apart.
   let bytes = 0;
+  const hash = createHash('sha256');
   const counter = new Transform({
     transform(chunk, _enc, cb) {
       bytes += chunk.length;
+      hash.update(chunk);
       cb(null, chunk);
     },
   });
+  let digest: string | null = null;
+  const fileDigest = async () => (digest ??= bytes === totalBytes ? hash.digest('hex') : await sha256(o.path));
   const stream = createReadStream(o.path).pipe(counter);
   let header: HeaderInfo | null = null;
   const onHeader = (h: HeaderInfo) => {
@@ -129,7 +132,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     await client.query('BEGIN');
     const { registry, province } = await loadFmps(client);
     const importId = Number(
-      (await client.query('INSERT INTO flow_imports (file_name, file_sha256, mapping, created_by) VALUES ($1, $2, $3, $4) RETURNING id', [file, digest, o.mappingName ?? null, o.principal?.id ?? null])).rows[0].id,
+      (await client.query('INSERT INTO flow_imports (file_name, file_sha256, mapping, created_by) VALUES ($1, $2, $3, $4) RETURNING id', [file, '', o.mappingName ?? null, o.principal?.id ?? null])).rows[0].id,
     );
     const days = new Map<string, { fmp: string; day: string }>();
     type Item = { record: FmrRecord; province: string; row: number };
@@ -249,9 +252,9 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     }
     report.ok = o.skipInvalid ? !fileProblem : report.problem_count === 0;
     if (report.ok && !o.dryRun) {
-      await client.query('UPDATE flow_imports SET rows_read = $2, rows_added = $3, rows_present = $4, rows_refused = $5, outcome = $6, problem_count = $7 WHERE id = $1', [importId, report.rows, report.added, report.present, report.refused, report.refused ? 'partial' : 'imported', report.problem_count]);
+      await client.query('UPDATE flow_imports SET file_sha256 = $8, rows_read = $2, rows_added = $3, rows_present = $4, rows_refused = $5, outcome = $6, problem_count = $7 WHERE id = $1', [importId, report.rows, report.added, report.present, report.refused, report.refused ? 'partial' : 'imported', report.problem_count, await fileDigest()]);
       await checkAlerts(client, [...days.values()]);
-      await audit(client, o.actor, 'flows.import', 'flow_import', String(importId), { file, sha256: digest, rows: report.rows, added: report.added, present: report.present, refused: report.refused, mapping: o.mappingName ?? null });
+      await audit(client, o.actor, 'flows.import', 'flow_import', String(importId), { file, sha256: await fileDigest(), rows: report.rows, added: report.added, present: report.present, refused: report.refused, mapping: o.mappingName ?? null });
       await client.query('COMMIT');
       report.import_id = importId;
     } else {
@@ -259,7 +262,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       // A dry run reports what would be added; a refused file added nothing.
       if (!report.ok) {
         report.added = 0;
-        if (!o.dryRun) await recordRefused(client, o, file, digest, report);
+        if (!o.dryRun) await recordRefused(client, o, file, await fileDigest(), report);
       }
     }
     o.onProgress?.({ bytes: totalBytes, totalBytes, rows: report.rows });
@@ -271,7 +274,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       problem({ row: e.rowNumber ?? null, column: null, value: e.offset != null ? `byte ${e.offset}` : null, code: e.code, message_en: e.message, message_fa: M.readErrorFa(e.code, e.offset, e.rowNumber) });
       report.ok = false;
       report.added = 0;
-      if (!o.dryRun) await recordRefused(client, o, file, digest, report).catch(() => {});
+      if (!o.dryRun) await recordRefused(client, o, file, await fileDigest(), report).catch(() => {});
       return report;
     }
     throw e;
