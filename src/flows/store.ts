@@ -219,6 +219,11 @@ export class ImportWriter {
     return { items, notInserted, lines: fresh.length ? recordLines(inIdOrder(fresh), this.meta) : '', counts: this.summary.count(fresh, this.meta.status ?? 'received') };
   }
 
+  /** Writes what the import still holds (the monthly summaries); call it before committing. */
+  finish(): Promise<void> {
+    return this.summary.finish(this.client);
+  }
+
   /** Writes a planned batch; returns the rows it did not insert (as plan). */
   async write<T extends ImportItem>(plan: BatchPlan<T>): Promise<Map<number, StagedOutcome>> {
     for (let attempt = 1; plan.lines; attempt++) {
@@ -229,6 +234,7 @@ export class ImportWriter {
       try {
         await this.summary.stage(this.client, plan.counts);
         await copyIn(this.client, COPY_RECORDS_SQL, [plan.lines]);
+        this.summary.written(plan.counts);
         break;
       } catch (e) {
         await this.client.query('ROLLBACK TO SAVEPOINT fmr_batch');

@@ -36,7 +36,11 @@ function bump(counts: Map<string, [number, number]>, value: string, groups: numb
 /** What a batch adds, by slice and day ("slice\tday"). */
 export type DayCounts = Map<string, Entry>;
 
+/** Monthly entries held across batches before they are written with one. */
+const MONTHS_HELD = 20_000;
+
 export class SummaryDelta {
+  private months = new Map<string, Entry>();
   /** Ids of slices ("fmp\tprovince\tdirection\tnationality\tdeported\tstatus") and of breakdown values (one map per kind). */
   private sliceIds = new Map<string, number>();
   private attrIds: Map<string, number>[] = KINDS.map(() => new Map());
@@ -77,32 +81,51 @@ export class SummaryDelta {
   }
 
   /**
-   * Stages counts in fmr_import_delta: the trigger of the COPY that follows applies them (and
-   * empties the table), in the caller's transaction.
+   * Stages the daily counts of a batch in fmr_import_delta: the trigger of the COPY that follows
+   * applies them (and empties the table), in the caller's transaction. The monthly counts are
+   * kept here across batches (written with a batch only when they grow past MONTHS_HELD, and by
+   * finish), so that a month's row is merged once per import rather than once per batch.
    */
   async stage(client: pg.PoolClient, counts: DayCounts): Promise<void> {
-    if (!counts.size) return;
-    const days = [...counts.values()];
-    const months = new Map<string, Entry>();
-    for (const d of days) {
+    let lines = this.lines(counts.values(), false);
+    if (this.months.size > MONTHS_HELD) lines += this.lines(this.months.values(), true);
+    if (lines) await copyIn(client, 'COPY fmr_import_delta FROM STDIN', [lines]);
+  }
+
+  /** The batch whose counts were staged is written: its months are kept (see stage). */
+  written(counts: DayCounts) {
+    if (this.months.size > MONTHS_HELD) this.months = new Map();
+    for (const d of counts.values()) {
       const key = d.slice + '\t' + d.day.slice(0, 8);
-      let m = months.get(key);
-      if (!m) months.set(key, (m = { slice: d.slice, day: d.day.slice(0, 8) + '01', figures: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], counts: KINDS.map(() => new Map()) }));
+      let m = this.months.get(key);
+      if (!m) this.months.set(key, (m = { slice: d.slice, day: d.day.slice(0, 8) + '01', figures: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], counts: KINDS.map(() => new Map()) }));
       for (let i = 0; i < 10; i++) m.figures[i]! += d.figures[i]!;
       for (let k = 0; k < KINDS.length; k++) for (const [value, [g, p]] of d.counts[k]!) bump(m.counts[k]!, value, g, p);
     }
-    let lines = '';
-    for (const [monthly, entries] of [[false, days], [true, months.values()]] as const) {
-      for (const e of entries) {
-        const attrs: [number, number, number][] = [];
-        for (let k = 0; k < KINDS.length; k++) for (const [value, [g, p]] of e.counts[k]!) attrs.push([this.attrIds[k]!.get(value)!, g, p]);
-        attrs.sort((a, b) => a[0] - b[0]);
-        lines +=
-          (monthly ? 't' : 'f') + '\t' + this.sliceIds.get(e.slice)! + '\t' + e.day + '\t' + e.figures.join('\t') +
-          '\t{' + attrs.map((a) => a[0]).join(',') + '}\t{' + attrs.map((a) => a[1]).join(',') + '}\t{' + attrs.map((a) => a[2]).join(',') + '}\n';
-      }
-    }
+  }
+
+  /** Writes the monthly counts still held (before the caller commits). */
+  async finish(client: pg.PoolClient): Promise<void> {
+    const lines = this.lines(this.months.values(), true);
+    this.months = new Map();
+    if (!lines) return;
+    await client.query('TRUNCATE fmr_import_delta');
     await copyIn(client, 'COPY fmr_import_delta FROM STDIN', [lines]);
+    await client.query('SELECT flow_apply_slices(ARRAY(SELECT ROW(x.*)::flow_slice_delta FROM fmr_import_delta x)); TRUNCATE fmr_import_delta');
+  }
+
+  /** Entries as COPY lines of fmr_import_delta (breakdown arrays sorted by value id). */
+  private lines(entries: Iterable<Entry>, monthly: boolean): string {
+    let lines = '';
+    for (const e of entries) {
+      const attrs: [number, number, number][] = [];
+      for (let k = 0; k < KINDS.length; k++) for (const [value, [g, p]] of e.counts[k]!) attrs.push([this.attrIds[k]!.get(value)!, g, p]);
+      attrs.sort((a, b) => a[0] - b[0]);
+      lines +=
+        (monthly ? 't' : 'f') + '\t' + this.sliceIds.get(e.slice)! + '\t' + e.day + '\t' + e.figures.join('\t') +
+        '\t{' + attrs.map((a) => a[0]).join(',') + '}\t{' + attrs.map((a) => a[1]).join(',') + '}\t{' + attrs.map((a) => a[2]).join(',') + '}\n';
+    }
+    return lines;
   }
 
   /** Gives every slice and breakdown value of `counts` its id, registering the new ones (before stage). */
