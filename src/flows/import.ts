@@ -4,11 +4,10 @@
 // for a dry run) it is rolled back, so a file is written whole or not at all. Records already
 // stored with the same content are counted as present, so importing a file twice adds nothing.
 //
-// Speed (issues 5 and 9): the CSV is read a chunk at a time (readCsvBatches) and validated
-// without a per-row async step; each batch streams into a staging table with COPY and reaches
-// fmr_records (and, through its statement triggers, the summaries) in one set-based statement,
-// which reports only the rows it did not insert; while the database writes one batch the next
-// one is read and validated (at most one batch in flight, so memory stays flat).
+// Speed (issues 5 and 9): the CSV is read a chunk at a time (readCsvBatches) and validated;
+// each batch is planned here — its new rows as COPY lines, what they add to the summaries — and
+// COPY'd straight into fmr_records (ImportWriter in store.ts); while the database writes one
+// batch the next ones are read, validated and planned (at most two waiting, so memory stays flat).
 import { createReadStream, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { basename } from 'node:path';
@@ -25,8 +24,8 @@ import { CORE_FIELDS, columnRenamer, unneutraliseCell, type FmrRecord } from './
 import { loadFmps, ImportWriter } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
-// 10,000 rows a batch: the import then runs at the speed of one INSERT … SELECT of the whole
-// file (measured in docs/PERFORMANCE.md), with at most two batches in memory.
+// 10,000 rows a batch: smaller batches cost the database more per row (each is a COPY, a
+// savepoint and a summary update), bigger ones memory (docs/PERFORMANCE.md).
 export const BATCH = 10_000;
 const KEEP_PROBLEMS = 1000;
 /** Values in problems are cut to this many characters (reports stay small whatever the cells). */
@@ -121,7 +120,6 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     o.onProblem?.(full);
   };
   const digest = sha256(o.path);
-  const fileDigest = () => digest;
   let bytes = 0;
   const counter = new Transform({
     transform(chunk, _enc, cb) {
@@ -265,9 +263,9 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     report.ok = o.skipInvalid ? !fileProblem : report.problem_count === 0;
     if (report.ok && !o.dryRun) {
       await writer.finish();
-      await client.query('UPDATE flow_imports SET file_sha256 = $8, rows_read = $2, rows_added = $3, rows_present = $4, rows_refused = $5, outcome = $6, problem_count = $7 WHERE id = $1', [importId, report.rows, report.added, report.present, report.refused, report.refused ? 'partial' : 'imported', report.problem_count, await fileDigest()]);
+      await client.query('UPDATE flow_imports SET file_sha256 = $8, rows_read = $2, rows_added = $3, rows_present = $4, rows_refused = $5, outcome = $6, problem_count = $7 WHERE id = $1', [importId, report.rows, report.added, report.present, report.refused, report.refused ? 'partial' : 'imported', report.problem_count, await digest]);
       await checkAlerts(client, [...days.values()]);
-      await audit(client, o.actor, 'flows.import', 'flow_import', String(importId), { file, sha256: await fileDigest(), rows: report.rows, added: report.added, present: report.present, refused: report.refused, mapping: o.mappingName ?? null });
+      await audit(client, o.actor, 'flows.import', 'flow_import', String(importId), { file, sha256: await digest, rows: report.rows, added: report.added, present: report.present, refused: report.refused, mapping: o.mappingName ?? null });
       await client.query('COMMIT');
       report.import_id = importId;
     } else {
@@ -275,7 +273,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       // A dry run reports what would be added; a refused file added nothing.
       if (!report.ok) {
         report.added = 0;
-        if (!o.dryRun) await recordRefused(client, o, file, await fileDigest(), report);
+        if (!o.dryRun) await recordRefused(client, o, file, await digest, report);
       }
     }
     o.onProgress?.({ bytes: totalBytes, totalBytes, rows: report.rows });
@@ -287,7 +285,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       problem({ row: e.rowNumber ?? null, column: null, value: e.offset != null ? `byte ${e.offset}` : null, code: e.code, message_en: e.message, message_fa: M.readErrorFa(e.code, e.offset, e.rowNumber) });
       report.ok = false;
       report.added = 0;
-      if (!o.dryRun) await recordRefused(client, o, file, await fileDigest(), report).catch(() => {});
+      if (!o.dryRun) await recordRefused(client, o, file, await digest, report).catch(() => {});
       return report;
     }
     throw e;

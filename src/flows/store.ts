@@ -1,6 +1,6 @@
 // SQL for flow records: bulk insert through arrays (one statement per batch, so the summary
-// triggers run once per batch) for submissions, through a COPY'd staging table for imports;
-// lookups and the FMP registry validation needs.
+// triggers run once per batch) for submissions, COPY straight into fmr_records for imports
+// (ImportWriter); lookups and the FMP registry validation needs.
 import type pg from 'pg';
 import type { Queryable } from '../platform/db/database.ts';
 import { copyIn, copyText } from '../platform/db/copy.ts';
@@ -116,13 +116,12 @@ const INSERT_SQL = `INSERT INTO fmr_records (${RECORD_COLUMNS.map(([name]) => na
        FROM unnest(${RECORD_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS t(${RECORD_COLUMNS.map((_, i) => `c${i}`).join(', ')})
      ON CONFLICT (id) DO NOTHING RETURNING id`;
 
-// ---- imports (issue 9): the new rows of a batch are found with one lookup of its ids, then
-// COPY'd straight into fmr_records in id order (index locality), and what they add to the
-// summaries is handed in by the import (SummaryDelta) instead of being aggregated again by the
-// trigger.
+// ---- imports (issue 9): each batch is COPY'd straight into fmr_records in id order (index
+// locality), and what it adds to the summaries is handed in by the import (SummaryDelta)
+// instead of being aggregated again by the trigger.
 
 /** What happened to a row of an import batch that was not inserted. */
-export type StagedOutcome = 'repeat' | 'present' | 'conflict';
+export type BatchOutcome = 'repeat' | 'present' | 'conflict';
 
 const RECORD_NAMES = RECORD_COLUMNS.map(([name]) => name);
 const COPY_RECORDS_SQL = `COPY fmr_records (${RECORD_NAMES.join(', ')}, status, submitted_by, source, import_id) FROM STDIN`;
@@ -152,7 +151,7 @@ function recordLines(records: { record: FmrRecord; province: string }[], meta: I
 export interface BatchPlan<T> {
   items: T[];
   /** By row number, the rows not to insert and why. */
-  notInserted: Map<number, StagedOutcome>;
+  notInserted: Map<number, BatchOutcome>;
   lines: string;
   counts: DayCounts;
 }
@@ -204,7 +203,7 @@ export class ImportWriter {
    * `stored` holds the batch's ids already in the database, once they have been looked up.
    */
   plan<T extends ImportItem>(items: T[], stored = new Map<string, StoredRecord>()): BatchPlan<T> {
-    const notInserted = new Map<number, StagedOutcome>();
+    const notInserted = new Map<number, BatchOutcome>();
     const seen = new Set<string>();
     const fresh: T[] = [];
     for (const item of items) {
@@ -225,7 +224,7 @@ export class ImportWriter {
   }
 
   /** Writes a planned batch; returns the rows it did not insert (as plan). */
-  async write<T extends ImportItem>(plan: BatchPlan<T>): Promise<Map<number, StagedOutcome>> {
+  async write<T extends ImportItem>(plan: BatchPlan<T>): Promise<Map<number, BatchOutcome>> {
     for (let attempt = 1; plan.lines; attempt++) {
       await this.summary.register(this.client, plan.counts);
       // The previous batch's savepoint is released here, one round trip fewer per batch.
