@@ -7,7 +7,7 @@
 // Speed (issues 5 and 9): the CSV is read a chunk at a time (readCsvBatches) and validated;
 // each batch is planned here — its new rows as COPY lines, what they add to the summaries — and
 // COPY'd straight into fmr_records (ImportWriter in store.ts); while the database writes one
-// batch the next ones are read, validated and planned (at most two waiting, so memory stays flat).
+// batch the next one is read, validated and planned (so memory stays flat).
 import { createReadStream, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { basename } from 'node:path';
@@ -168,22 +168,16 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       }
       o.onProgress?.({ bytes, totalBytes, rows: report.rows });
     };
-    // Batches are written one after the other while the next ones are read, validated and
-    // planned; at most two wait for the database (so memory stays flat), which then always has
-    // the next batch at hand.
-    let before: Promise<void> = Promise.resolve();
+    // At most one batch is written while the next is read, validated and planned (memory stays flat).
     const flush = async () => {
       if (!batch.length) return;
       const next = prepare(batch);
       batch = [];
-      await before;
+      await inFlight;
       if (writeError) throw writeError;
-      before = inFlight;
-      inFlight = inFlight
-        .then(() => (writeError ? undefined : write(next)))
-        .catch((e) => {
-          writeError ??= e;
-        });
+      inFlight = write(next).catch((e) => {
+        writeError ??= e;
+      });
     };
 
     const vopts: ValidateOptions = { today: todayIso(), fmps: registry, excelSerialDates: true };
