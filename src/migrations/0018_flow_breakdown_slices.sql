@@ -12,7 +12,8 @@
 --    the breakdown counts: about one summary row for thirty records;
 --  * flow_daily, flow_monthly, flow_daily_attr and flow_monthly_attr become views with their
 --    old columns, so readers are unchanged;
---  * flow_apply_slices() is the one writer of the two tables, called by the trigger. For most
+--  * flow_apply_slices() is the one writer of the two tables, called by the trigger (and by an
+--    import for the monthly rows it holds until its end). For most
 --    writes the trigger reads the changed rows once (one GROUPING SETS aggregation gives the
 --    figures and every breakdown); an import instead computes the same changes while it
 --    validates its rows (src/flows/summary-delta.ts) and stages them in its temporary table
