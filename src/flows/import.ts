@@ -20,8 +20,8 @@ import { todayIso } from '../platform/calendar.ts';
 import { readCsvBatches, readXlsx, ReadError, tooLongOrNul, checkXlsxExpansion, MAX_CELL, type HeaderInfo, type SourceRow } from './read.ts';
 import { applyMapping, mappingValidateOptions, missingColumns, type Mapping } from './mapping.ts';
 import { validateFmrRow, IMPORT_MESSAGES as M, type ValidateOptions } from './validate.ts';
-import { CORE_FIELDS, columnRenamer, unneutraliseCell, type FmrRecord } from './format.ts';
-import { loadFmps, ImportWriter } from './store.ts';
+import { CORE_FIELDS, columnRenamer, unneutraliseCell } from './format.ts';
+import { loadFmps, ImportWriter, type BatchPlan } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
 // 10,000 rows a batch: smaller batches cost the database more per row (each is a COPY, a
@@ -145,34 +145,29 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
       (await client.query('INSERT INTO flow_imports (file_name, file_sha256, mapping, created_by) VALUES ($1, $2, $3, $4) RETURNING id', [file, '', o.mappingName ?? null, o.principal?.id ?? null])).rows[0].id,
     );
     const days = new Map<string, { fmp: string; day: string }>();
-    type Item = { record: FmrRecord; province: string; row: number };
-    let batch: Item[] = [];
-
     // Writes one batch: its new rows are COPY'd into fmr_records with what they add to the
     // summaries (ImportWriter), which names the rows it did not insert — repeated in the file,
     // already present with the same content, or an id taken by a different record.
     const writer = await ImportWriter.start(client, { submittedBy: o.principal?.id ?? null, source: 'import', importId });
-    const prepare = (items: Item[]) => writer.plan(items);
-    const write = async (plan: ReturnType<typeof prepare>) => {
+    const write = async (plan: BatchPlan) => {
       // Rows are written even after a problem (the transaction is then rolled back), so that
       // duplicates further down the file are still found.
       const notInserted = await writer.write(plan);
-      for (const b of plan.items) {
+      for (const b of plan.rows) {
         const outcome = notInserted.get(b.row);
         if (!outcome) {
           report.added++;
-          days.set(`${b.record.fmp}|${b.record.date}`, { fmp: b.record.fmp, day: b.record.date });
+          days.set(`${b.fmp}|${b.date}`, { fmp: b.fmp, day: b.date });
         } else if (outcome === 'present') report.present++;
-        else if (outcome === 'conflict') problem({ row: b.row, column: 'id', value: b.record.id, code: 'id_conflict', ...msg(M.idConflict()) });
-        else problem({ row: b.row, column: 'id', value: b.record.id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
+        else if (outcome === 'conflict') problem({ row: b.row, column: 'id', value: b.id, code: 'id_conflict', ...msg(M.idConflict()) });
+        else problem({ row: b.row, column: 'id', value: b.id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
       }
       o.onProgress?.({ bytes, totalBytes, rows: report.rows });
     };
     // At most one batch is written while the next is read, validated and planned (memory stays flat).
     const flush = async () => {
-      if (!batch.length) return;
-      const next = prepare(batch);
-      batch = [];
+      if (!writer.size) return;
+      const next = writer.plan();
       await inFlight;
       if (writeError) throw writeError;
       inFlight = write(next).catch((e) => {
@@ -243,8 +238,8 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
           problem({ row: source.rowNumber, column: 'fmp', value: rec.fmp, code: 'fmp_out_of_scope', ...msg(M.outOfScope()) });
           continue;
         }
-        batch.push({ record: rec, province: prov, row: source.rowNumber });
-        if (batch.length >= (o.batchRows ?? BATCH)) await flush();
+        writer.add(rec, prov, source.rowNumber);
+        if (writer.size >= (o.batchRows ?? BATCH)) await flush();
       }
       if (stop) break;
     }

@@ -3,7 +3,7 @@
 // (ImportWriter); lookups and the FMP registry validation needs.
 import type pg from 'pg';
 import type { Queryable } from '../platform/db/database.ts';
-import { copyIn, copyText } from '../platform/db/copy.ts';
+import { copyIn, copyText, fromCopyText } from '../platform/db/copy.ts';
 import type { FmrRecord } from './format.ts';
 import { makeFmpRegistry, type FmpRegistry } from './validate.ts';
 import { SummaryDelta, CREATE_DELTA_TABLE_SQL, type DayCounts } from './summary-delta.ts';
@@ -127,68 +127,108 @@ const RECORD_NAMES = RECORD_COLUMNS.map(([name]) => name);
 const COPY_RECORDS_SQL = `COPY fmr_records (${RECORD_NAMES.join(', ')}, status, submitted_by, source, import_id) FROM STDIN`;
 
 /**
- * Records as COPY text-format lines for COPY_RECORDS_SQL. Fields validated to codes, dates,
- * times and numbers cannot hold a tab, newline or backslash and are written as they are; free
- * text (admin1 names, enumerator, note) goes through copyText.
+ * A record as a COPY text-format line of COPY_RECORDS_SQL (without its newline), `tail` being
+ * the import's columns. Fields validated to codes, dates, times and numbers cannot hold a tab,
+ * newline or backslash and are written as they are; free text (admin1 names, enumerator, note)
+ * goes through copyText.
  */
-function recordLines(records: { record: FmrRecord; province: string }[], meta: InsertMeta): string {
-  const tail = [meta.status ?? 'received', meta.submittedBy, meta.source, meta.importId ?? null].map(copyText).join('\t');
-  const lines = new Array<string>(records.length + 1);
-  for (let i = 0; i < records.length; i++) {
-    const { record: r, province } = records[i]!;
-    lines[i] = [
-      r.id, r.fmp, province, r.date, r.time ?? '\\N', r.direction, r.nationality, r.men, r.women, r.boys, r.girls, r.deported, r.transport ?? '\\N',
-      r.reasons.length ? '{"' + r.reasons.join('","') + '"}' : '{}', r.origin_country ?? '\\N', copyText(r.origin_admin1), r.destination_country ?? '\\N',
-      copyText(r.destination_admin1), r.uasc ?? '\\N', r.pregnant_lactating ?? '\\N', r.elderly ?? '\\N', r.disabled ?? '\\N', r.medical ?? '\\N',
-      copyText(r.enumerator), copyText(r.note), tail,
-    ].join('\t');
-  }
-  lines[records.length] = '';
-  return lines.join('\n');
+export function recordLine(r: FmrRecord, province: string, tail: string): string {
+  return [
+    r.id, r.fmp, province, r.date, r.time ?? '\\N', r.direction, r.nationality, r.men, r.women, r.boys, r.girls, r.deported, r.transport ?? '\\N',
+    r.reasons.length ? '{"' + r.reasons.join('","') + '"}' : '{}', r.origin_country ?? '\\N', copyText(r.origin_admin1), r.destination_country ?? '\\N',
+    copyText(r.destination_admin1), r.uasc ?? '\\N', r.pregnant_lactating ?? '\\N', r.elderly ?? '\\N', r.disabled ?? '\\N', r.medical ?? '\\N',
+    copyText(r.enumerator), copyText(r.note), tail,
+  ].join('\t');
+}
+
+/** The record and province of a line made by recordLine (its inverse). */
+export function recordFromLine(line: string): { record: FmrRecord; province: string } {
+  const f = line.split('\t').map(fromCopyText);
+  const text = (i: number) => f[i] ?? null;
+  const code = (i: number) => f[i] ?? '';
+  const num = (i: number) => (f[i] == null ? null : Number(f[i]));
+  const reasons = f[13] === '{}' ? [] : code(13).slice(2, -2).split('","');
+  return {
+    province: code(2),
+    record: {
+      id: code(0), fmp: code(1), date: code(3), time: text(4), direction: code(5) as FmrRecord['direction'], nationality: code(6),
+      men: Number(f[7]), women: Number(f[8]), boys: Number(f[9]), girls: Number(f[10]), deported: code(11) as FmrRecord['deported'], transport: text(12),
+      reasons: reasons as unknown as FmrRecord['reasons'], origin_country: text(14), origin_admin1: text(15), destination_country: text(16),
+      destination_admin1: text(17), uasc: num(18), pregnant_lactating: num(19), elderly: num(20), disabled: num(21), medical: num(22),
+      enumerator: text(23), note: text(24),
+    },
+  };
+}
+
+/**
+ * A row of an import kept until its batch is written: its number, id, FMP and day (for the
+ * report and the alerts) and its COPY line — not the record, which can then be collected young
+ * (keeping ten thousand records per batch cost the garbage collector more than making them).
+ */
+export interface BatchRow {
+  row: number;
+  id: string;
+  fmp: string;
+  date: string;
+  /** null for a repeat of an id earlier in the same batch (not written). */
+  line: string | null;
 }
 
 /** A batch of an import made ready to write (ImportWriter.plan) while the previous one is written. */
-export interface BatchPlan<T> {
-  items: T[];
+export interface BatchPlan {
+  rows: BatchRow[];
   /** By row number, the rows not to insert and why. */
   notInserted: Map<number, BatchOutcome>;
   lines: string;
   counts: DayCounts;
 }
 
-type ImportItem = { record: FmrRecord; province: string; row: number };
-
 /**
- * Items in the order of their ids' first 32 bits, so that a batch fills the primary key's pages
+ * Rows in the order of their ids' first 32 bits, so that a batch fills the primary key's pages
  * in sequence rather than at random (about a fifth less work for the index). Sorted as numbers:
  * comparing the id strings would cost more than it saves.
  */
-function inIdOrder<T extends ImportItem>(items: T[]): T[] {
-  const SLOTS = 2 ** 20; // a batch has fewer items; prefix × SLOTS + index stays an exact double
-  if (items.length >= SLOTS) return items;
-  const keys = new Float64Array(items.length);
-  for (let i = 0; i < items.length; i++) keys[i] = parseInt(items[i]!.record.id.slice(0, 8), 16) * SLOTS + i;
+function inIdOrder(rows: BatchRow[]): BatchRow[] {
+  const SLOTS = 2 ** 20; // a batch has fewer rows; prefix × SLOTS + index stays an exact double
+  if (rows.length >= SLOTS) return rows;
+  const keys = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) keys[i] = parseInt(rows[i]!.id.slice(0, 8), 16) * SLOTS + i;
   keys.sort();
-  return Array.from(keys, (k) => items[k % SLOTS]!);
+  return Array.from(keys, (k) => rows[k % SLOTS]!);
+}
+
+function joinLines(rows: BatchRow[]): string {
+  const written = rows.filter((r) => r.line !== null);
+  return written.length ? inIdOrder(written).map((r) => r.line).join('\n') + '\n' : '';
 }
 
 /**
- * Writes the batches of one import, in its transaction. Each batch is COPY'd straight into
- * fmr_records, after what it adds to the summaries has been staged in fmr_import_delta (which
- * the insert trigger applies). The batches are planned assuming that no id of theirs is stored
- * yet (a new file: no lookup to pay); when the primary key refuses a row, the batch is rolled
- * back to its savepoint, its stored ids are looked up and the rest copied again — which also
- * finds a record with one of the batch's ids stored by someone else at the same moment, once
- * that transaction commits.
+ * Writes the batches of one import, in its transaction. Rows are added one at a time as they are
+ * validated (add), planned a batch at a time (plan) and written while the next batch is read
+ * (write). Each batch is COPY'd straight into fmr_records, after what it adds to the summaries
+ * has been staged in fmr_import_delta (which the insert trigger applies). A batch is planned
+ * assuming that no id of its is stored yet (a new file: no lookup to pay); when the primary key
+ * refuses a row, the batch is rolled back to its savepoint, its stored ids are looked up and the
+ * rest copied again — which also finds a record with one of the batch's ids stored by someone
+ * else at the same moment, once that transaction commits.
  */
 export class ImportWriter {
   private readonly summary = new SummaryDelta();
+  private readonly status: string;
+  private readonly tail: string;
   private savepoint = false;
+  private rows: BatchRow[] = [];
+  private seen = new Set<string>();
+  private notInserted = new Map<number, BatchOutcome>();
+  private counts: DayCounts = new Map();
 
   private constructor(
     private readonly client: pg.PoolClient,
     private readonly meta: InsertMeta,
-  ) {}
+  ) {
+    this.status = meta.status ?? 'received';
+    this.tail = [this.status, meta.submittedBy, meta.source, meta.importId ?? null].map(copyText).join('\t');
+  }
 
   /** Starts writing an import: from here on, inserts into fmr_records in this transaction take their summaries from fmr_import_delta. */
   static async start(client: pg.PoolClient, meta: InsertMeta): Promise<ImportWriter> {
@@ -196,26 +236,52 @@ export class ImportWriter {
     return new ImportWriter(client, meta);
   }
 
-  /**
-   * Which rows of a batch to insert: those whose id is new — not repeated in the file (in this
-   * batch or an earlier one of the same import), not already present with the same content, not
-   * an id taken by a different record — as COPY lines, with what they add to the summaries.
-   * `stored` holds the batch's ids already in the database, once they have been looked up.
-   */
-  plan<T extends ImportItem>(items: T[], stored = new Map<string, StoredRecord>()): BatchPlan<T> {
-    const notInserted = new Map<number, BatchOutcome>();
-    const seen = new Set<string>();
-    const fresh: T[] = [];
-    for (const item of items) {
-      const id = item.record.id;
-      const old = stored.get(id);
-      if (seen.has(id)) notInserted.set(item.row, 'repeat');
-      else if (!old) fresh.push(item);
-      else if (old.import_id !== null && Number(old.import_id) === this.meta.importId) notInserted.set(item.row, 'repeat');
-      else notInserted.set(item.row, Object.keys(differences(old, item.record)).length ? 'conflict' : 'present');
-      seen.add(id);
+  /** Rows added since the last plan. */
+  get size(): number {
+    return this.rows.length;
+  }
+
+  /** Adds a valid row to the batch being made (a repeat of an id already in it is noted, not written). */
+  add(record: FmrRecord, province: string, row: number) {
+    if (this.seen.has(record.id)) {
+      this.rows.push({ row, id: record.id, fmp: record.fmp, date: record.date, line: null });
+      this.notInserted.set(row, 'repeat');
+      return;
     }
-    return { items, notInserted, lines: fresh.length ? recordLines(inIdOrder(fresh), this.meta) : '', counts: this.summary.count(fresh, this.meta.status ?? 'received') };
+    this.seen.add(record.id);
+    this.rows.push({ row, id: record.id, fmp: record.fmp, date: record.date, line: recordLine(record, province, this.tail) });
+    this.summary.countRecord(this.counts, record, province, this.status);
+  }
+
+  /** The batch made so far, ready to write; the next one starts empty. */
+  plan(): BatchPlan {
+    const plan = { rows: this.rows, notInserted: this.notInserted, lines: joinLines(this.rows), counts: this.counts };
+    this.rows = [];
+    this.seen = new Set();
+    this.notInserted = new Map();
+    this.counts = new Map();
+    return plan;
+  }
+
+  /**
+   * The plan again once the batch's stored ids are known: a row whose id is stored is repeated
+   * (an earlier batch of this import), present with the same content, or a conflict.
+   */
+  private replan(plan: BatchPlan, stored: Map<string, StoredRecord>): BatchPlan {
+    const notInserted = new Map(plan.notInserted);
+    const fresh: BatchRow[] = [];
+    const counts: DayCounts = new Map();
+    for (const r of plan.rows) {
+      if (r.line === null) continue; // repeated in the batch: already noted
+      const old = stored.get(r.id);
+      if (!old) {
+        fresh.push(r);
+        const { record, province } = recordFromLine(r.line);
+        this.summary.countRecord(counts, record, province, this.status);
+      } else if (old.import_id !== null && Number(old.import_id) === this.meta.importId) notInserted.set(r.row, 'repeat');
+      else notInserted.set(r.row, Object.keys(differences(old, recordFromLine(r.line).record)).length ? 'conflict' : 'present');
+    }
+    return { rows: plan.rows, notInserted, lines: joinLines(fresh), counts };
   }
 
   /** Writes what the import still holds (the monthly summaries); call it before committing. */
@@ -224,7 +290,7 @@ export class ImportWriter {
   }
 
   /** Writes a planned batch; returns the rows it did not insert (as plan). */
-  async write<T extends ImportItem>(plan: BatchPlan<T>): Promise<Map<number, BatchOutcome>> {
+  async write(plan: BatchPlan): Promise<Map<number, BatchOutcome>> {
     for (let attempt = 1; plan.lines; attempt++) {
       await this.summary.register(this.client, plan.counts);
       // The previous batch's savepoint is released here, one round trip fewer per batch.
@@ -238,7 +304,7 @@ export class ImportWriter {
       } catch (e) {
         await this.client.query('ROLLBACK TO SAVEPOINT fmr_batch');
         if ((e as { code?: string }).code !== '23505' || attempt >= 5) throw e;
-        plan = this.plan(plan.items, await findRecords(this.client, plan.items.map((i) => i.record.id)));
+        plan = this.replan(plan, await findRecords(this.client, plan.rows.map((r) => r.id)));
       }
     }
     return plan.notInserted;

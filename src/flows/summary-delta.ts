@@ -45,14 +45,8 @@ export class SummaryDelta {
   private sliceIds = new Map<string, number>();
   private attrIds: Map<string, number>[] = KINDS.map(() => new Map());
 
-  /** What new records add to the summaries. */
-  count(records: { record: FmrRecord; province: string }[], status: string): DayCounts {
-    const days: DayCounts = new Map();
-    for (const { record, province } of records) this.add(days, record, province, status);
-    return days;
-  }
-
-  private add(days: DayCounts, r: FmrRecord, province: string, status: string) {
+  /** Counts what a new record adds to the summaries into `days`. */
+  countRecord(days: DayCounts, r: FmrRecord, province: string, status: string) {
     const slice = r.fmp + '\t' + province + '\t' + r.direction + '\t' + r.nationality + '\t' + r.deported + '\t' + status;
     const key = slice + '\t' + r.date;
     let e = days.get(key);

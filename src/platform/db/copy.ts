@@ -25,3 +25,10 @@ export function copyText(v: string | number | null | undefined): string {
   if (typeof v === 'number') return String(v);
   return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : v;
 }
+
+/** The value of a field in COPY's text format (copyText's inverse): null for \N, escapes undone. */
+export function fromCopyText(v: string): string | null {
+  if (v === '\\N') return null;
+  if (!v.includes('\\')) return v;
+  return v.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c));
+}
