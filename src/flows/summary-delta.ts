@@ -45,6 +45,18 @@ export class SummaryDelta {
   private sliceIds = new Map<string, number>();
   private attrIds: Map<string, number>[] = KINDS.map(() => new Map());
 
+  // The values 'country|admin1' and 'origin>destination', made once each: a file repeats a few
+  // dozen of them, and a string made again for every record costs more than a look-up.
+  private places = new Map<string, Map<string, string>>();
+  private routes = new Map<string, Map<string, string>>();
+  private joined(memo: Map<string, Map<string, string>>, a: string, sep: string, b: string): string {
+    let m = memo.get(a);
+    if (!m) memo.set(a, (m = new Map()));
+    let v = m.get(b);
+    if (v === undefined) m.set(b, (v = a + sep + b));
+    return v;
+  }
+
   /** Counts what a new record adds to the summaries into `days`. */
   countRecord(days: DayCounts, r: FmrRecord, province: string, status: string) {
     const slice = r.fmp + '\t' + province + '\t' + r.direction + '\t' + r.nationality + '\t' + r.deported + '\t' + status;
@@ -67,9 +79,9 @@ export class SummaryDelta {
     const origin = r.origin_country ?? '?';
     const destination = r.destination_country ?? '?';
     bump(c[0]!, r.transport ?? 'not_stated', 1, people);
-    bump(c[1]!, origin + '|' + (r.origin_admin1 ?? ''), 1, people);
-    bump(c[2]!, destination + '|' + (r.destination_admin1 ?? ''), 1, people);
-    bump(c[3]!, origin + '>' + destination, 1, people);
+    bump(c[1]!, this.joined(this.places, origin, '|', r.origin_admin1 ?? ''), 1, people);
+    bump(c[2]!, this.joined(this.places, destination, '|', r.destination_admin1 ?? ''), 1, people);
+    bump(c[3]!, this.joined(this.routes, origin, '>', destination), 1, people);
     if (r.reasons.length === 0) bump(c[4]!, 'not_stated', 1, people);
     else for (const reason of r.reasons) bump(c[4]!, reason, 1, people);
   }

@@ -566,9 +566,26 @@ function enumField(raw: RawRow, f: 'direction' | 'deported', table: Map<string, 
   return v ?? null;
 }
 
+// A file names a few dozen places over and over: an accepted admin1 value is remembered with its
+// column and country, so that its checks run once per distinct value, not once per row.
+const admin1Accepted = new Map<string, string>();
+
 function admin1(raw: RawRow, f: 'origin_admin1' | 'destination_admin1', country: string | null, problems: Problem[]): string | null {
   if (isBlank(raw[f])) return null;
   const text = asText(raw[f]);
+  const key = f + '\t' + (country ?? '') + '\t' + text;
+  const known = admin1Accepted.get(key);
+  if (known !== undefined) return known;
+  const before = problems.length;
+  const v = checkAdmin1(text, f, country, problems);
+  if (v !== null && problems.length === before) {
+    if (admin1Accepted.size >= 10_000) admin1Accepted.clear();
+    admin1Accepted.set(key, v);
+  }
+  return v;
+}
+
+function checkAdmin1(text: string, f: 'origin_admin1' | 'destination_admin1', country: string | null, problems: Problem[]): string | null {
   const v = isPlain(text) ? text : normalisePersian(text, { asciiDigits: true });
   const m = ADMIN1_RE.exec(v.toUpperCase());
   if (!m) {
