@@ -225,7 +225,7 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
           continue;
         }
         let values = source.values;
-        if (csv) for (const k in values) if (values[k]!.charCodeAt(0) === 39) values[k] = unneutraliseCell(values[k]!);
+        if (csv && source.apostrophe) for (const k in values) if (values[k]!.charCodeAt(0) === 39) values[k] = unneutraliseCell(values[k]!);
         if (rename) values = rename(values);
         const result = validateFmrRow(mapping ? applyMapping(mapping, values) : values, validateOptions);
         if (!result.ok) {

@@ -17,6 +17,8 @@ import { isoFromDateUtc } from '../platform/calendar.ts';
 export interface SourceRow {
   rowNumber: number;
   values: Record<string, string>;
+  /** A cell starts with an apostrophe (perhaps one Marz's exports add before a formula-like value: see unneutraliseCell). */
+  apostrophe?: boolean;
 }
 
 export type ReadErrorCode = 'encoding' | 'empty' | 'header' | 'csv' | 'xlsx';
@@ -270,7 +272,9 @@ export async function* readCsvBatches(input: Input, options: CsvReadOptions = {}
           if (hxl) continue;
         }
         if (isBlankRecord(record)) continue;
-        out.push({ rowNumber, values: toValues(header, record) });
+        const row: SourceRow = { rowNumber, values: toValues(header, record) };
+        if (startsWithApostrophe(record)) row.apostrophe = true;
+        out.push(row);
       }
       if (out.length) yield out;
     }
@@ -281,6 +285,11 @@ export async function* readCsvBatches(input: Input, options: CsvReadOptions = {}
   }
   if (header === null) throw new ReadError('empty', 'The file is empty: no header row.');
   if (!hxlChecked) options.onHeader?.({ columns: header, hxl: null, bom: guard.bom, delimiter });
+}
+
+function startsWithApostrophe(record: readonly string[]): boolean {
+  for (const c of record) if (c.charCodeAt(0) === 39) return true;
+  return false;
 }
 
 function isBlankRecord(record: readonly string[]): boolean {
