@@ -33,8 +33,12 @@ function bump(counts: Map<string, [number, number]>, value: string, groups: numb
   } else counts.set(value, [groups, people]);
 }
 
-/** What a batch adds, by slice and day ("slice\tday"). */
-export type DayCounts = Map<string, Entry>;
+/** What a batch adds, by slice and day. */
+export type DayCounts = Map<string, Map<string, Entry>>;
+
+function* entriesOf(counts: DayCounts): Iterable<Entry> {
+  for (const byDay of counts.values()) yield* byDay.values();
+}
 
 /** Monthly entries held across batches before they are written with one. */
 const MONTHS_HELD = 20_000;
@@ -49,6 +53,21 @@ export class SummaryDelta {
   // dozen of them, and a string made again for every record costs more than a look-up.
   private places = new Map<string, Map<string, string>>();
   private routes = new Map<string, Map<string, string>>();
+  // Slice keys ("fmp\tprovince\tdirection\tnationality\tdeported\tstatus") too, found through
+  // one map per part rather than built for every record.
+  private sliceKeys = new Map<string, unknown>();
+  private sliceKey(...parts: [string, string, string, string, string, string]): string {
+    let m = this.sliceKeys;
+    for (let i = 0; i < 5; i++) {
+      let next = m.get(parts[i]!) as Map<string, unknown> | undefined;
+      if (!next) m.set(parts[i]!, (next = new Map()));
+      m = next;
+    }
+    let key = m.get(parts[5]) as string | undefined;
+    if (key === undefined) m.set(parts[5], (key = parts.join('\t')));
+    return key;
+  }
+
   private joined(memo: Map<string, Map<string, string>>, a: string, sep: string, b: string): string {
     let m = memo.get(a);
     if (!m) memo.set(a, (m = new Map()));
@@ -59,10 +78,11 @@ export class SummaryDelta {
 
   /** Counts what a new record adds to the summaries into `days`. */
   countRecord(days: DayCounts, r: FmrRecord, province: string, status: string) {
-    const slice = r.fmp + '\t' + province + '\t' + r.direction + '\t' + r.nationality + '\t' + r.deported + '\t' + status;
-    const key = slice + '\t' + r.date;
-    let e = days.get(key);
-    if (!e) days.set(key, (e = { slice, day: r.date, figures: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], counts: KINDS.map(() => new Map()) }));
+    const slice = this.sliceKey(r.fmp, province, r.direction, r.nationality, r.deported, status);
+    let byDay = days.get(slice);
+    if (!byDay) days.set(slice, (byDay = new Map()));
+    let e = byDay.get(r.date);
+    if (!e) byDay.set(r.date, (e = { slice, day: r.date, figures: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], counts: KINDS.map(() => new Map()) }));
     const f = e.figures;
     f[0]! += 1;
     f[1]! += r.men;
@@ -93,7 +113,7 @@ export class SummaryDelta {
    * finish), so that a month's row is merged once per import rather than once per batch.
    */
   async stage(client: pg.PoolClient, counts: DayCounts): Promise<void> {
-    let lines = this.lines(counts.values(), false);
+    let lines = this.lines(entriesOf(counts), false);
     if (this.months.size > MONTHS_HELD) lines += this.lines(this.months.values(), true);
     if (lines) await copyIn(client, 'COPY fmr_import_delta FROM STDIN', [lines]);
   }
@@ -101,7 +121,7 @@ export class SummaryDelta {
   /** The batch whose counts were staged is written: its months are kept (see stage). */
   written(counts: DayCounts) {
     if (this.months.size > MONTHS_HELD) this.months = new Map();
-    for (const d of counts.values()) {
+    for (const d of entriesOf(counts)) {
       const key = d.slice + '\t' + d.day.slice(0, 8);
       let m = this.months.get(key);
       if (!m) this.months.set(key, (m = { slice: d.slice, day: d.day.slice(0, 8) + '01', figures: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], counts: KINDS.map(() => new Map()) }));
@@ -136,7 +156,7 @@ export class SummaryDelta {
 
   /** Gives every slice and breakdown value of `counts` its id, registering the new ones (before stage). */
   async register(client: pg.PoolClient, counts: DayCounts) {
-    const days = counts.values();
+    const days = entriesOf(counts);
     const slices = new Set<string>();
     const kinds: string[] = [];
     const values: string[] = [];

@@ -568,19 +568,21 @@ function enumField(raw: RawRow, f: 'direction' | 'deported', table: Map<string, 
 
 // A file names a few dozen places over and over: an accepted admin1 value is remembered with its
 // column and country, so that its checks run once per distinct value, not once per row.
-const admin1Accepted = new Map<string, string>();
+// (One map per column and country: no key string to build for every row.)
+const admin1Accepted = { origin_admin1: new Map<string, Map<string, string>>(), destination_admin1: new Map<string, Map<string, string>>() };
 
 function admin1(raw: RawRow, f: 'origin_admin1' | 'destination_admin1', country: string | null, problems: Problem[]): string | null {
   if (isBlank(raw[f])) return null;
   const text = asText(raw[f]);
-  const key = f + '\t' + (country ?? '') + '\t' + text;
-  const known = admin1Accepted.get(key);
+  let accepted = admin1Accepted[f].get(country ?? '');
+  if (!accepted) admin1Accepted[f].set(country ?? '', (accepted = new Map()));
+  const known = accepted.get(text);
   if (known !== undefined) return known;
   const before = problems.length;
   const v = checkAdmin1(text, f, country, problems);
   if (v !== null && problems.length === before) {
-    if (admin1Accepted.size >= 10_000) admin1Accepted.clear();
-    admin1Accepted.set(key, v);
+    if (accepted.size >= 10_000) accepted.clear();
+    accepted.set(text, v);
   }
   return v;
 }
