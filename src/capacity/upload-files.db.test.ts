@@ -2,9 +2,7 @@
 // the import, whether it was refused or imported.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { testDatabase, testApp, TEST_ENGINE } from '../platform/testing.ts';
+import { testDatabase, testApp, TEST_ENGINE, uploadLeftovers } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
 
 let db: Database;
@@ -18,8 +16,6 @@ after(async () => {
   await db.close();
 });
 
-/** This process's upload folders (other processes' tests may upload at the same time). */
-const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`marz-upload-${process.pid}-`));
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 test(`[${TEST_ENGINE}] attendance sheets, refused or imported, leave no temporary file`, async () => {
@@ -29,13 +25,13 @@ test(`[${TEST_ENGINE}] attendance sheets, refused or imported, leave no temporar
   const refused = await A('POST', '/api/v1/capacity/trainings/UP-1/import', { file_name: 'sheet.xlsx', data_base64: b64('this is not a spreadsheet') });
   assert.ok(refused.statusCode < 500, refused.body);
   assert.equal(refused.json().ok, false, refused.body);
-  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(uploadLeftovers(), []);
   const bad = await A('POST', '/api/v1/capacity/trainings/UP-1/import', { file_name: 'sheet.csv', data_base64: b64('name,sex\nAli,robot\n') });
   assert.ok(bad.statusCode < 500, bad.body);
   assert.equal(bad.json().ok, false, bad.body);
-  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(uploadLeftovers(), []);
   const ok = await A('POST', '/api/v1/capacity/trainings/UP-1/import', { file_name: 'sheet.csv', data_base64: b64('name,sex,agency,province,position,pre_score,post_score,sessions_attended\nAli Rezaei,male,moi,IR-09,Expert,40,80,\n') });
   assert.equal(ok.statusCode, 200, ok.body);
   assert.equal(ok.json().added, 1);
-  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(uploadLeftovers(), []);
 });

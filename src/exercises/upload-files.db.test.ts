@@ -2,9 +2,7 @@
 // import, whether it was refused or imported.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { testDatabase, testApp, TEST_ENGINE } from '../platform/testing.ts';
+import { testDatabase, testApp, TEST_ENGINE, uploadLeftovers } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
 
 let db: Database;
@@ -18,8 +16,6 @@ after(async () => {
   await db.close();
 });
 
-/** This process's upload folders (other processes' tests may upload at the same time). */
-const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`marz-upload-${process.pid}-`));
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 test(`[${TEST_ENGINE}] MSEL sheets, refused or not, leave no temporary file`, async () => {
@@ -30,6 +26,6 @@ test(`[${TEST_ENGINE}] MSEL sheets, refused or not, leave no temporary file`, as
   for (const [file_name, content] of [['msel.xlsx', 'this is not a spreadsheet'], ['msel.csv', 'number,when\n1,never\n']] as const) {
     const imp = await api('POST', '/api/v1/exercises/UPL-1/msel/import', { file_name, content_base64: b64(content) });
     assert.ok([400, 422].includes(imp.statusCode), imp.body); // unreadable file, or rows with problems
-    assert.deepEqual(leftovers(), []);
+    assert.deepEqual(uploadLeftovers(), []);
   }
 });

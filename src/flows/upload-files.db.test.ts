@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { testDatabase, testApp, TEST_ENGINE, type TestUser } from '../platform/testing.ts';
+import { testDatabase, testApp, TEST_ENGINE, type TestUser, uploadLeftovers } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
 
 let db: Database;
@@ -23,8 +23,6 @@ after(async () => {
   await db.close();
 });
 
-/** This process's upload folders (other processes' tests may upload at the same time). */
-const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`marz-upload-${process.pid}-`));
 
 function multipart(name: string, content: string) {
   const boundary = '----marz' + Math.random().toString(16).slice(2);
@@ -70,22 +68,22 @@ const filePart = (content: string) => `--marzboundary\r\nContent-Disposition: fo
 
 test(`[${TEST_ENGINE}] an upload the client abandons midway was a private file (0600 in a 0700 folder) and is removed`, async () => {
   await t.app.listen({ port: 0, host: '127.0.0.1' });
-  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(uploadLeftovers(), []);
   const part = filePart(HEADER + '\n' + '7b1c0d2e-0000-4000-8000-00000000000a,milak,2025-06-01,in,AFG,1,0,0,0,no\n'.repeat(50));
   await rawUpload(officer, '/api/v1/flows/imports', part, part.length + 10_000, async () => {
-    assert.ok(await until(() => leftovers().length === 1), 'the upload is being written');
-    const dir = join(tmpdir(), leftovers()[0]!);
+    assert.ok(await until(() => uploadLeftovers().length === 1), 'the upload is being written');
+    const dir = join(tmpdir(), uploadLeftovers()[0]!);
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     for (const f of readdirSync(dir)) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600);
   });
-  assert.ok(await until(() => leftovers().length === 0), `left behind: ${leftovers()}`);
+  assert.ok(await until(() => uploadLeftovers().length === 0), `left behind: ${uploadLeftovers()}`);
 });
 
 test(`[${TEST_ENGINE}] an upload whose body ends before its closing boundary is refused with 400 (once it stalls) and leaves no file`, async () => {
   const part = filePart(HEADER + '\n' + '7b1c0d2e-0000-4000-8000-00000000000a,milak,2025-06-01,in,AFG,1,0,0,0,no\n');
   const answer = await rawUpload(officer, '/api/v1/flows/imports', part, part.length);
   assert.match(answer, /^HTTP\/1\.1 400/);
-  assert.ok(await until(() => leftovers().length === 0), `left behind: ${leftovers()}`);
+  assert.ok(await until(() => uploadLeftovers().length === 0), `left behind: ${uploadLeftovers()}`);
 });
 
 test(`[${TEST_ENGINE}] an upload over the limit is refused with 413 and leaves no file`, async () => {
@@ -97,7 +95,7 @@ test(`[${TEST_ENGINE}] an upload over the limit is refused with 413 and leaves n
     const { body, headers } = multipart('big.csv', HEADER + '\n' + 'x,'.repeat(5000));
     const r = await small.as(u)('POST', '/api/v1/flows/imports', body, headers);
     assert.equal(r.statusCode, 413, r.body);
-    assert.deepEqual(leftovers(), []);
+    assert.deepEqual(uploadLeftovers(), []);
   } finally {
     await small.app.close();
   }
@@ -111,7 +109,7 @@ test(`[${TEST_ENGINE}] a failed import and a successful one both leave no file o
     const j = await waitFor(officer, r.json().job);
     assert.notEqual(j.status, 'running');
     // the folder goes in the job's last step, just after its status is written
-    for (let i = 0; i < 50 && leftovers().length; i++) await new Promise((res) => setTimeout(res, 20));
-    assert.deepEqual(leftovers(), []);
+    for (let i = 0; i < 50 && uploadLeftovers().length; i++) await new Promise((res) => setTimeout(res, 20));
+    assert.deepEqual(uploadLeftovers(), []);
   }
 });

@@ -16,6 +16,7 @@ import { loadConfig } from './config.ts';
 import { capabilities } from '../capabilities.ts';
 import { createUser } from './auth/identity.ts';
 import { cliActor } from './audit.ts';
+import { UPLOAD_PREFIX } from './http/uploads.ts';
 
 export const TEST_ENGINE: Engine = process.env.MARZ_TEST_ENGINE === 'postgresql' ? 'postgresql' : 'embedded';
 
@@ -159,3 +160,6 @@ export async function testApp(db: Database) {
   }
   return { app, user, as };
 }
+
+/** This process's upload folders still on disk (other processes' tests may upload at the same time). */
+export const uploadLeftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`${UPLOAD_PREFIX}${process.pid}-`));

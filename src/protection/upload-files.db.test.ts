@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type AddressInfo } from 'node:net';
-import { testDatabase, testApp, TEST_ENGINE, type TestUser } from '../platform/testing.ts';
+import { testDatabase, testApp, TEST_ENGINE, type TestUser, uploadLeftovers } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
 import { multipart } from './multipart.testkit.ts';
 
@@ -26,24 +26,22 @@ after(async () => {
   await db.close();
 });
 
-/** This process's upload folders (other processes' tests may upload at the same time). */
-const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`marz-upload-${process.pid}-`));
 const until = async (what: () => boolean) => {
   for (let i = 0; i < 200 && !what(); i++) await new Promise((res) => setTimeout(res, 25));
   return what();
 };
 
 test(`[${TEST_ENGINE}] a case list the client abandons midway was a private file (0600 in a 0700 folder) and is removed`, async () => {
-  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(uploadLeftovers(), []);
   const { port } = t.app.server.address() as AddressInfo;
   const part = `--b0undary\r\nContent-Disposition: form-data; name="file"; filename="cases.csv"\r\nContent-Type: text/csv\r\n\r\nid,screened_on\n` + 'x,2025-01-01\n'.repeat(100);
   await new Promise<void>((resolve, reject) => {
     const s = connect(port, '127.0.0.1', () => {
       s.write(`POST /api/v1/protection/imports?agency_id=${iom} HTTP/1.1\r\nHost: localhost\r\nCookie: ${cw.cookie}\r\nX-CSRF-Token: ${cw.csrf}\r\nContent-Type: multipart/form-data; boundary=b0undary\r\nContent-Length: ${part.length + 10_000}\r\n\r\n` + part);
-      until(() => leftovers().length === 1)
+      until(() => uploadLeftovers().length === 1)
         .then((writing) => {
           assert.ok(writing, 'the upload is being written');
-          const dir = join(tmpdir(), leftovers()[0]!);
+          const dir = join(tmpdir(), uploadLeftovers()[0]!);
           assert.equal(statSync(dir).mode & 0o777, 0o700);
           for (const f of readdirSync(dir)) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600);
           s.destroy();
@@ -53,7 +51,7 @@ test(`[${TEST_ENGINE}] a case list the client abandons midway was a private file
     s.on('close', () => resolve());
     s.on('error', reject);
   });
-  assert.ok(await until(() => leftovers().length === 0), `left behind: ${leftovers()}`);
+  assert.ok(await until(() => uploadLeftovers().length === 0), `left behind: ${uploadLeftovers()}`);
 });
 
 test(`[${TEST_ENGINE}] a refused case list leaves no file`, async () => {
@@ -61,7 +59,7 @@ test(`[${TEST_ENGINE}] a refused case list leaves no file`, async () => {
   const r = await t.app.inject({ method: 'POST', url: `/api/v1/protection/imports?agency_id=${iom}`, payload: m.payload, headers: { ...m.headers, cookie: cw.cookie, 'x-csrf-token': cw.csrf } });
   assert.ok(r.statusCode < 500, r.body);
   assert.notEqual(r.json().ok, true, r.body);
-  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(uploadLeftovers(), []);
 });
 
 test(`[${TEST_ENGINE}] a case list whose body ends before its closing boundary is refused with 400 and leaves no file`, async () => {
@@ -80,5 +78,5 @@ test(`[${TEST_ENGINE}] a case list whose body ends before its closing boundary i
     s.on('error', reject);
   });
   assert.match(answer, /^HTTP\/1\.1 400/);
-  assert.ok(await until(() => leftovers().length === 0), `left behind: ${leftovers()}`);
+  assert.ok(await until(() => uploadLeftovers().length === 0), `left behind: ${uploadLeftovers()}`);
 });

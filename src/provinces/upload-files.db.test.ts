@@ -2,9 +2,7 @@
 // import, whether it was refused or imported.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { testDatabase, testApp, TEST_ENGINE } from '../platform/testing.ts';
+import { testDatabase, testApp, TEST_ENGINE, uploadLeftovers } from '../platform/testing.ts';
 import type { Database } from '../platform/db/database.ts';
 
 let db: Database;
@@ -18,8 +16,6 @@ after(async () => {
   await db.close();
 });
 
-/** This process's upload folders (other processes' tests may upload at the same time). */
-const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`marz-upload-${process.pid}-`));
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 test(`[${TEST_ENGINE}] mobility files, refused or not, leave no temporary file`, async () => {
@@ -30,6 +26,6 @@ test(`[${TEST_ENGINE}] mobility files, refused or not, leave no temporary file`,
     assert.ok(r.statusCode < 500, r.body);
     assert.equal(r.json().ok, false, r.body);
     assert.ok(r.json().problems.length > 0, r.body);
-    assert.deepEqual(leftovers(), []);
+    assert.deepEqual(uploadLeftovers(), []);
   }
 });
