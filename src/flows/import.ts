@@ -24,9 +24,10 @@ import { CORE_FIELDS, columnRenamer, unneutraliseCell } from './format.ts';
 import { loadFmps, ImportWriter, type BatchPlan } from './store.ts';
 import { checkAlerts } from './alerts.ts';
 
-// 10,000 rows a batch: smaller batches cost the database more per row (each is a COPY, a
-// savepoint and a summary update), bigger ones memory (docs/PERFORMANCE.md).
-export const BATCH = 10_000;
+// 20,000 rows a batch: smaller batches cost the database more per row (each is a COPY, a
+// savepoint and a summary update, and a batch's ids fill the primary key in order only within
+// it), bigger ones memory (docs/PERFORMANCE.md).
+export const BATCH = 20_000;
 const KEEP_PROBLEMS = 1000;
 /** Values in problems are cut to this many characters (reports stay small whatever the cells). */
 export const PROBLEM_VALUE_CHARS = 200;
@@ -152,25 +153,26 @@ export async function importFlows(db: Database, o: ImportOptions): Promise<Impor
     const write = async (plan: BatchPlan) => {
       // Rows are written even after a problem (the transaction is then rolled back), so that
       // duplicates further down the file are still found.
-      const notInserted = await writer.write(plan);
-      for (const b of plan.rows) {
-        const outcome = notInserted.get(b.row);
-        if (!outcome) {
-          report.added++;
-          days.set(`${b.fmp}|${b.date}`, { fmp: b.fmp, day: b.date });
-        } else if (outcome === 'present') report.present++;
-        else if (outcome === 'conflict') problem({ row: b.row, column: 'id', value: b.id, code: 'id_conflict', ...msg(M.idConflict()) });
-        else problem({ row: b.row, column: 'id', value: b.id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
+      const written = await writer.write(plan);
+      report.added += written.added;
+      for (const d of written.days) days.set(`${d.fmp}|${d.day}`, d);
+      for (const [row, { outcome, id }] of written.notInserted) {
+        if (outcome === 'present') report.present++;
+        else if (outcome === 'conflict') problem({ row, column: 'id', value: id, code: 'id_conflict', ...msg(M.idConflict()) });
+        else problem({ row, column: 'id', value: id, code: 'id_duplicate_in_file', ...msg(M.duplicateInFile()) });
       }
       o.onProgress?.({ bytes, totalBytes, rows: report.rows });
     };
-    // At most one batch is written while the next is read, validated and planned (memory stays flat).
+    // While one batch is written, the next can wait for it and a third be read, validated and
+    // planned: the database and the reading then rarely wait for each other (memory stays flat).
+    let before: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (!writer.size) return;
       const next = writer.plan();
-      await inFlight;
+      await before;
       if (writeError) throw writeError;
-      inFlight = write(next).catch((e) => {
+      before = inFlight;
+      inFlight = inFlight.then(() => (writeError ? undefined : write(next))).catch((e) => {
         writeError ??= e;
       });
     };

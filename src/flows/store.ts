@@ -6,7 +6,7 @@ import type { Queryable } from '../platform/db/database.ts';
 import { copyIn, copyText, fromCopyText } from '../platform/db/copy.ts';
 import type { FmrRecord } from './format.ts';
 import { makeFmpRegistry, type FmpRegistry } from './validate.ts';
-import { SummaryDelta, CREATE_DELTA_TABLE_SQL, type DayCounts } from './summary-delta.ts';
+import { SummaryDelta, CREATE_DELTA_TABLE_SQL, fmpDays, type DayCounts } from './summary-delta.ts';
 
 export interface FmpRow {
   code: string;
@@ -160,66 +160,70 @@ export function recordFromLine(line: string): { record: FmrRecord; province: str
   };
 }
 
-/**
- * A row of an import kept until its batch is written: its number, id, FMP and day (for the
- * report and the alerts) and its COPY line — not the record, which can then be collected young
- * (keeping ten thousand records per batch cost the garbage collector more than making them).
- */
-export interface BatchRow {
-  row: number;
-  id: string;
-  fmp: string;
-  date: string;
-  /** null for a repeat of an id earlier in the same batch (not written). */
-  line: string | null;
-}
-
 /** A batch of an import made ready to write (ImportWriter.plan) while the previous one is written. */
 export interface BatchPlan {
-  rows: BatchRow[];
-  /** By row number, the rows not to insert and why. */
-  notInserted: Map<number, BatchOutcome>;
-  lines: string;
+  /** The rows' numbers in the file and their COPY lines, in file order (parallel arrays, no object per row). */
+  rowNumbers: number[];
+  lines: string[];
+  /** The lines to COPY, in id order, in pieces. */
+  copy: string[];
+  /** What the rows to insert add to the summaries. */
   counts: DayCounts;
+  /** By row number (in file order), the rows not to insert: why, and their id. */
+  notInserted: Map<number, { outcome: BatchOutcome; id: string }>;
 }
+
+/** What writing a batch did. */
+export interface BatchWritten {
+  added: number;
+  /** The FMPs and days that received records (for the alerts). */
+  days: { fmp: string; day: string }[];
+  notInserted: BatchPlan['notInserted'];
+}
+
+/** A line's id (its first field). */
+const lineId = (line: string) => line.slice(0, line.indexOf('\t'));
 
 /**
- * Rows in the order of their ids' first 32 bits, so that a batch fills the primary key's pages
- * in sequence rather than at random (about a fifth less work for the index). Sorted as numbers:
- * comparing the id strings would cost more than it saves.
+ * Lines in the order of their ids' first 32 bits, so that a batch fills the primary key's pages
+ * in sequence rather than at random (about a fifth less work for the index), joined for COPY in
+ * pieces of COPY_PIECE lines (each is turned into bytes as it is sent, not the whole batch at once).
+ * Sorted as numbers: comparing the id strings would cost more than it saves.
  */
-function inIdOrder(rows: BatchRow[]): BatchRow[] {
+function copyInIdOrder(lines: string[]): string[] {
   const SLOTS = 2 ** 20; // a batch has fewer rows; prefix × SLOTS + index stays an exact double
-  if (rows.length >= SLOTS) return rows;
-  const keys = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) keys[i] = parseInt(rows[i]!.id.slice(0, 8), 16) * SLOTS + i;
-  keys.sort();
-  return Array.from(keys, (k) => rows[k % SLOTS]!);
+  let ordered = lines;
+  if (lines.length < SLOTS) {
+    const keys = new Float64Array(lines.length);
+    for (let i = 0; i < lines.length; i++) keys[i] = parseInt(lines[i]!.slice(0, 8), 16) * SLOTS + i;
+    keys.sort();
+    ordered = Array.from(keys, (k) => lines[k % SLOTS]!);
+  }
+  const pieces: string[] = [];
+  for (let i = 0; i < ordered.length; i += COPY_PIECE) pieces.push(ordered.slice(i, i + COPY_PIECE).join('\n') + '\n');
+  return pieces;
 }
-
-function joinLines(rows: BatchRow[]): string {
-  const written = rows.filter((r) => r.line !== null);
-  return written.length ? inIdOrder(written).map((r) => r.line).join('\n') + '\n' : '';
-}
+const COPY_PIECE = 2000;
 
 /**
  * Writes the batches of one import, in its transaction. Rows are added one at a time as they are
  * validated (add), planned a batch at a time (plan) and written while the next batch is read
  * (write). Each batch is COPY'd straight into fmr_records, after what it adds to the summaries
  * has been staged in fmr_import_delta (which the insert trigger applies). A batch is planned
- * assuming that no id of its is stored yet (a new file: no lookup to pay); when the primary key
- * refuses a row, the batch is rolled back to its savepoint, its stored ids are looked up and the
- * rest copied again — which also finds a record with one of the batch's ids stored by someone
- * else at the same moment, once that transaction commits.
+ * assuming that its ids are new and distinct (a new file: no lookup to pay); when the primary
+ * key refuses a row, the batch is rolled back to its savepoint, its stored ids are looked up,
+ * its repeats found, and the rest copied again — which also finds a record with one of the
+ * batch's ids stored by someone else at the same moment, once that transaction commits.
  */
 export class ImportWriter {
   private readonly summary = new SummaryDelta();
   private readonly status: string;
   private readonly tail: string;
   private savepoint = false;
-  private rows: BatchRow[] = [];
-  private seen = new Set<string>();
-  private notInserted = new Map<number, BatchOutcome>();
+  // The batch being made: only its lines and row numbers are kept (kept longer than a young
+  // collection, every object per row would be copied into the old generation).
+  private rowNumbers: number[] = [];
+  private lines: string[] = [];
   private counts: DayCounts = new Map();
 
   private constructor(
@@ -238,50 +242,50 @@ export class ImportWriter {
 
   /** Rows added since the last plan. */
   get size(): number {
-    return this.rows.length;
+    return this.lines.length;
   }
 
-  /** Adds a valid row to the batch being made (a repeat of an id already in it is noted, not written). */
+  /** Adds a valid row to the batch being made. */
   add(record: FmrRecord, province: string, row: number) {
-    if (this.seen.has(record.id)) {
-      this.rows.push({ row, id: record.id, fmp: record.fmp, date: record.date, line: null });
-      this.notInserted.set(row, 'repeat');
-      return;
-    }
-    this.seen.add(record.id);
-    this.rows.push({ row, id: record.id, fmp: record.fmp, date: record.date, line: recordLine(record, province, this.tail) });
+    this.rowNumbers.push(row);
+    this.lines.push(recordLine(record, province, this.tail));
     this.summary.countRecord(this.counts, record, province, this.status);
   }
 
   /** The batch made so far, ready to write; the next one starts empty. */
   plan(): BatchPlan {
-    const plan = { rows: this.rows, notInserted: this.notInserted, lines: joinLines(this.rows), counts: this.counts };
-    this.rows = [];
-    this.seen = new Set();
-    this.notInserted = new Map();
+    const plan: BatchPlan = { rowNumbers: this.rowNumbers, lines: this.lines, copy: copyInIdOrder(this.lines), counts: this.counts, notInserted: new Map() };
+    this.rowNumbers = [];
+    this.lines = [];
     this.counts = new Map();
     return plan;
   }
 
   /**
    * The plan again once the batch's stored ids are known: a row whose id is stored is repeated
-   * (an earlier batch of this import), present with the same content, or a conflict.
+   * (an earlier batch of this import), present with the same content, or a conflict; a row whose
+   * id came earlier in the batch is repeated.
    */
   private replan(plan: BatchPlan, stored: Map<string, StoredRecord>): BatchPlan {
-    const notInserted = new Map(plan.notInserted);
-    const fresh: BatchRow[] = [];
+    const notInserted: BatchPlan['notInserted'] = new Map();
+    const fresh: string[] = [];
+    const seen = new Set<string>();
     const counts: DayCounts = new Map();
-    for (const r of plan.rows) {
-      if (r.line === null) continue; // repeated in the batch: already noted
-      const old = stored.get(r.id);
-      if (!old) {
-        fresh.push(r);
-        const { record, province } = recordFromLine(r.line);
+    for (let i = 0; i < plan.lines.length; i++) {
+      const line = plan.lines[i]!;
+      const id = lineId(line);
+      const old = stored.get(id);
+      const row = plan.rowNumbers[i]!;
+      if (seen.has(id)) notInserted.set(row, { outcome: 'repeat', id });
+      else if (!old) {
+        fresh.push(line);
+        const { record, province } = recordFromLine(line);
         this.summary.countRecord(counts, record, province, this.status);
-      } else if (old.import_id !== null && Number(old.import_id) === this.meta.importId) notInserted.set(r.row, 'repeat');
-      else notInserted.set(r.row, Object.keys(differences(old, recordFromLine(r.line).record)).length ? 'conflict' : 'present');
+      } else if (old.import_id !== null && Number(old.import_id) === this.meta.importId) notInserted.set(row, { outcome: 'repeat', id });
+      else notInserted.set(row, { outcome: Object.keys(differences(old, recordFromLine(line).record)).length ? 'conflict' : 'present', id });
+      seen.add(id);
     }
-    return { rows: plan.rows, notInserted, lines: joinLines(fresh), counts };
+    return { rowNumbers: plan.rowNumbers, lines: plan.lines, copy: copyInIdOrder(fresh), counts, notInserted };
   }
 
   /** Writes what the import still holds (the monthly summaries); call it before committing. */
@@ -289,25 +293,25 @@ export class ImportWriter {
     return this.summary.finish(this.client);
   }
 
-  /** Writes a planned batch; returns the rows it did not insert (as plan). */
-  async write(plan: BatchPlan): Promise<Map<number, BatchOutcome>> {
-    for (let attempt = 1; plan.lines; attempt++) {
+  /** Writes a planned batch. */
+  async write(plan: BatchPlan): Promise<BatchWritten> {
+    for (let attempt = 1; plan.copy.length; attempt++) {
       await this.summary.register(this.client, plan.counts);
       // The previous batch's savepoint is released here, one round trip fewer per batch.
       await this.client.query(this.savepoint ? 'RELEASE SAVEPOINT fmr_batch; SAVEPOINT fmr_batch' : 'SAVEPOINT fmr_batch');
       this.savepoint = true;
       try {
         await this.summary.stage(this.client, plan.counts);
-        await copyIn(this.client, COPY_RECORDS_SQL, [plan.lines]);
+        await copyIn(this.client, COPY_RECORDS_SQL, plan.copy);
         this.summary.written(plan.counts);
         break;
       } catch (e) {
         await this.client.query('ROLLBACK TO SAVEPOINT fmr_batch');
         if ((e as { code?: string }).code !== '23505' || attempt >= 5) throw e;
-        plan = this.replan(plan, await findRecords(this.client, plan.rows.map((r) => r.id)));
+        plan = this.replan(plan, await findRecords(this.client, plan.lines.map(lineId)));
       }
     }
-    return plan.notInserted;
+    return { added: plan.lines.length - plan.notInserted.size, days: fmpDays(plan.counts), notInserted: plan.notInserted };
   }
 }
 

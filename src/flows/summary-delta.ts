@@ -36,6 +36,16 @@ function bump(counts: Map<string, [number, number]>, value: string, groups: numb
 /** What a batch adds, by slice and day. */
 export type DayCounts = Map<string, Map<string, Entry>>;
 
+/** The FMPs and days that counts touch (each slice key begins with its FMP). */
+export function fmpDays(counts: DayCounts): { fmp: string; day: string }[] {
+  const out: { fmp: string; day: string }[] = [];
+  for (const [slice, byDay] of counts) {
+    const fmp = slice.slice(0, slice.indexOf('\t'));
+    for (const day of byDay.keys()) out.push({ fmp, day });
+  }
+  return out;
+}
+
 function* entriesOf(counts: DayCounts): Iterable<Entry> {
   for (const byDay of counts.values()) yield* byDay.values();
 }
