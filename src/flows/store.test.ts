@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { recordLine, recordFromLine } from './store.ts';
+import { recordLine, recordFromLine, BatchLines } from './store.ts';
 import { REASON_CODES, type FmrRecord } from './format.ts';
 
 // An import keeps each row as its COPY line, and reads the record back from it only when a
@@ -35,5 +35,26 @@ test('a record read back from its COPY line is the record, free text with tabs, 
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+// A batch keeps its lines as UTF-8 bytes and sends them in the order of their ids' first 32 bits.
+test('a batch gives back each line and id as added, and all its lines in id order, across growth of its buffer', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.uuid(), fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replace(/[\t\n]/g, ' '))), { maxLength: 60 }), fc.nat(40_000), (rows, pad) => {
+      const lines = new BatchLines();
+      // One long line (Persian, three bytes a letter in places) makes the buffer grow.
+      const all = rows.map(([id, text], i) => `${id}\t${text}${i === 0 ? 'ک'.repeat(pad) : ''}`);
+      for (const l of all) lines.add(l);
+      assert.equal(lines.length, all.length);
+      all.forEach((l, i) => {
+        assert.equal(lines.at(i), l);
+        assert.equal(lines.id(i), rows[i]![0]);
+      });
+      const prefix = (l: string) => parseInt(l.slice(0, 8), 16);
+      const expected = all.map((l, i) => [prefix(l), i, l] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , l]) => l + '\n').join('');
+      assert.equal(lines.inIdOrder().toString('utf8'), expected);
+    }),
+    { numRuns: 200 },
   );
 });
