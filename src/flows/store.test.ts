@@ -43,7 +43,7 @@ test('a batch gives back each line and id as added, and all its lines in id orde
   fc.assert(
     fc.property(fc.array(fc.tuple(fc.uuid(), fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replace(/[\t\n]/g, ' '))), { maxLength: 60 }), fc.nat(40_000), (rows, pad) => {
       const lines = new BatchLines();
-      // One long line (Persian, three bytes a letter in places) makes the buffer grow.
+      // One long line (Persian letters, two bytes each in UTF-8) makes the buffer grow.
       const all = rows.map(([id, text], i) => `${id}\t${text}${i === 0 ? 'ک'.repeat(pad) : ''}`);
       for (const l of all) lines.add(l);
       assert.equal(lines.length, all.length);
